@@ -1,0 +1,118 @@
+"""Vérification des entrées : chaque fonction publique passe par ici.
+
+Le but est pédagogique : une entrée mal formée doit produire une erreur en
+français qui dit ce qui était attendu et ce qui est arrivé (forme, type,
+NaN…), jamais une trace de diffusion (*broadcasting*) numpy incompréhensible,
+ni un résultat faux en silence.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+FLOAT_DTYPES = (np.float32, np.float64)
+
+
+def _describe(value) -> str:
+    """Décrit brièvement une valeur reçue (type, forme, dtype)."""
+    if isinstance(value, np.ndarray):
+        return f"un tableau numpy de forme {value.shape} et de dtype {value.dtype}"
+    return f"un objet de type {type(value).__name__}"
+
+
+def as_float_array(value, name: str, where: str) -> np.ndarray:
+    """Convertit ``value`` en tableau flottant (float32 ou float64), fini.
+
+    - float32 et float64 sont conservés tels quels ;
+    - les entiers et les listes de nombres deviennent float64 ;
+    - booléens, complexes, chaînes et objets sont refusés (TypeError) ;
+    - NaN et infinis sont refusés (ValueError).
+    """
+    if isinstance(value, (str, bytes)) or value is None:
+        raise TypeError(
+            f"{where} : « {name} » doit être un tableau de nombres réels, "
+            f"reçu {_describe(value)}."
+        )
+    if hasattr(value, "detach") and hasattr(value, "numpy"):
+        raise TypeError(
+            f"{where} : « {name} » est un tenseur PyTorch ; lstm_lib travaille en numpy. "
+            f"Convertissez-le avec {name}.detach().cpu().numpy()."
+        )
+    try:
+        arr = np.asarray(value)
+    except (ValueError, TypeError) as exc:  # listes irrégulières, objets exotiques
+        raise TypeError(
+            f"{where} : « {name} » doit être un tableau de nombres réels de forme "
+            f"régulière, reçu {_describe(value)} ({exc})."
+        ) from None
+    if arr.dtype == object:
+        raise TypeError(
+            f"{where} : « {name} » doit être un tableau de nombres réels de forme "
+            f"régulière, reçu un tableau d'objets (liste irrégulière ?)."
+        )
+    if arr.dtype.kind == "b":
+        raise TypeError(
+            f"{where} : « {name} » doit contenir des nombres réels, reçu des booléens "
+            f"(dtype {arr.dtype})."
+        )
+    if arr.dtype.kind in "iu":
+        arr = arr.astype(np.float64)
+    elif arr.dtype.kind == "f":
+        if arr.dtype not in FLOAT_DTYPES:
+            arr = arr.astype(np.float64)
+    else:
+        raise TypeError(
+            f"{where} : « {name} » doit contenir des nombres réels (float32 ou float64), "
+            f"reçu le dtype {arr.dtype}."
+        )
+    if not np.all(np.isfinite(arr)):
+        n_nan = int(np.isnan(arr).sum())
+        n_inf = int(np.isinf(arr).sum())
+        raise ValueError(
+            f"{where} : « {name} » contient des valeurs non finies "
+            f"({n_nan} NaN, {n_inf} infini(s)) ; attendu uniquement des nombres finis."
+        )
+    return arr
+
+
+def check_ndim(arr: np.ndarray, allowed: tuple[int, ...], name: str, where: str, meaning: str) -> None:
+    """Vérifie le nombre de dimensions ; ``meaning`` décrit les formes admises."""
+    if arr.ndim not in allowed:
+        raise ValueError(
+            f"{where} : « {name} » doit être de forme {meaning}, "
+            f"reçu la forme {arr.shape} ({arr.ndim} dimension(s))."
+        )
+
+
+def check_last_dim(arr: np.ndarray, size: int, name: str, where: str, meaning: str) -> None:
+    """Vérifie la taille de la dernière dimension."""
+    if arr.shape[-1] != size:
+        raise ValueError(
+            f"{where} : la dernière dimension de « {name} » doit valoir {size} ({meaning}), "
+            f"reçu la forme {arr.shape}."
+        )
+
+
+def check_positive_int(value, name: str, where: str, minimum: int = 1) -> int:
+    """Vérifie un entier ≥ ``minimum`` (les booléens sont refusés)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{where} : « {name} » doit être un entier, reçu {_describe(value)}.")
+    if value < minimum:
+        raise ValueError(f"{where} : « {name} » doit être un entier ≥ {minimum}, reçu {value}.")
+    return int(value)
+
+
+def check_real(value, name: str, where: str) -> float:
+    """Vérifie un nombre réel fini (les booléens sont refusés)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{where} : « {name} » doit être un nombre réel, reçu {_describe(value)}.")
+    if not np.isfinite(value):
+        raise ValueError(f"{where} : « {name} » doit être un nombre fini, reçu {value}.")
+    return float(value)
+
+
+def common_dtype(*arrays: np.ndarray) -> np.dtype:
+    """Le dtype du calcul : float32 si tout est float32, sinon float64."""
+    return np.result_type(*arrays)
