@@ -1,6 +1,6 @@
-"""Vérification des entrées : chaque fonction publique passe par ici.
+"""Vérification des entrées : chaque fonction publique passe par ici.
 
-Le but est pédagogique : une entrée mal formée doit produire une erreur en
+Le but est pédagogique : une entrée mal formée doit produire une erreur en
 français qui dit ce qui était attendu et ce qui est arrivé (forme, type,
 NaN…), jamais une trace de diffusion (*broadcasting*) numpy incompréhensible,
 ni un résultat faux en silence.
@@ -25,36 +25,36 @@ def _describe(value) -> str:
 def as_float_array(value, name: str, where: str) -> np.ndarray:
     """Convertit ``value`` en tableau flottant (float32 ou float64), fini.
 
-    - float32 et float64 sont conservés tels quels ;
-    - les entiers et les listes de nombres deviennent float64 ;
-    - booléens, complexes, chaînes et objets sont refusés (TypeError) ;
+    - float32 et float64 sont conservés tels quels ;
+    - les entiers et les listes de nombres deviennent float64 ;
+    - booléens, complexes, chaînes et objets sont refusés (TypeError) ;
     - NaN et infinis sont refusés (ValueError).
     """
     if isinstance(value, (str, bytes)) or value is None:
         raise TypeError(
-            f"{where} : « {name} » doit être un tableau de nombres réels, "
+            f"{where} : « {name} » doit être un tableau de nombres réels, "
             f"reçu {_describe(value)}."
         )
     if hasattr(value, "detach") and hasattr(value, "numpy"):
         raise TypeError(
-            f"{where} : « {name} » est un tenseur PyTorch ; lstm_lib travaille en numpy. "
+            f"{where} : « {name} » est un tenseur PyTorch ; lstm_lib travaille en numpy. "
             f"Convertissez-le avec {name}.detach().cpu().numpy()."
         )
     try:
         arr = np.asarray(value)
     except (ValueError, TypeError) as exc:  # listes irrégulières, objets exotiques
         raise TypeError(
-            f"{where} : « {name} » doit être un tableau de nombres réels de forme "
+            f"{where} : « {name} » doit être un tableau de nombres réels de forme "
             f"régulière, reçu {_describe(value)} ({exc})."
         ) from None
     if arr.dtype == object:
         raise TypeError(
-            f"{where} : « {name} » doit être un tableau de nombres réels de forme "
-            f"régulière, reçu un tableau d'objets (liste irrégulière ?)."
+            f"{where} : « {name} » doit être un tableau de nombres réels de forme "
+            f"régulière, reçu un tableau d'objets (liste irrégulière ?)."
         )
     if arr.dtype.kind == "b":
         raise TypeError(
-            f"{where} : « {name} » doit contenir des nombres réels, reçu des booléens "
+            f"{where} : « {name} » doit contenir des nombres réels, reçu des booléens "
             f"(dtype {arr.dtype})."
         )
     if arr.dtype.kind in "iu":
@@ -64,24 +64,24 @@ def as_float_array(value, name: str, where: str) -> np.ndarray:
             arr = arr.astype(np.float64)
     else:
         raise TypeError(
-            f"{where} : « {name} » doit contenir des nombres réels (float32 ou float64), "
+            f"{where} : « {name} » doit contenir des nombres réels (float32 ou float64), "
             f"reçu le dtype {arr.dtype}."
         )
     if not np.all(np.isfinite(arr)):
         n_nan = int(np.isnan(arr).sum())
         n_inf = int(np.isinf(arr).sum())
         raise ValueError(
-            f"{where} : « {name} » contient des valeurs non finies "
-            f"({n_nan} NaN, {n_inf} infini(s)) ; attendu uniquement des nombres finis."
+            f"{where} : « {name} » contient des valeurs non finies "
+            f"({n_nan} NaN, {n_inf} infini(s)) ; attendu uniquement des nombres finis."
         )
     return arr
 
 
 def check_ndim(arr: np.ndarray, allowed: tuple[int, ...], name: str, where: str, meaning: str) -> None:
-    """Vérifie le nombre de dimensions ; ``meaning`` décrit les formes admises."""
+    """Vérifie le nombre de dimensions ; ``meaning`` décrit les formes admises."""
     if arr.ndim not in allowed:
         raise ValueError(
-            f"{where} : « {name} » doit être de forme {meaning}, "
+            f"{where} : « {name} » doit être de forme {meaning}, "
             f"reçu la forme {arr.shape} ({arr.ndim} dimension(s))."
         )
 
@@ -90,7 +90,7 @@ def check_last_dim(arr: np.ndarray, size: int, name: str, where: str, meaning: s
     """Vérifie la taille de la dernière dimension."""
     if arr.shape[-1] != size:
         raise ValueError(
-            f"{where} : la dernière dimension de « {name} » doit valoir {size} ({meaning}), "
+            f"{where} : la dernière dimension de « {name} » doit valoir {size} ({meaning}), "
             f"reçu la forme {arr.shape}."
         )
 
@@ -98,21 +98,78 @@ def check_last_dim(arr: np.ndarray, size: int, name: str, where: str, meaning: s
 def check_positive_int(value, name: str, where: str, minimum: int = 1) -> int:
     """Vérifie un entier ≥ ``minimum`` (les booléens sont refusés)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{where} : « {name} » doit être un entier, reçu {_describe(value)}.")
+        raise TypeError(f"{where} : « {name} » doit être un entier, reçu {_describe(value)}.")
     if value < minimum:
-        raise ValueError(f"{where} : « {name} » doit être un entier ≥ {minimum}, reçu {value}.")
+        raise ValueError(f"{where} : « {name} » doit être un entier ≥ {minimum}, reçu {value}.")
     return int(value)
 
 
 def check_real(value, name: str, where: str) -> float:
     """Vérifie un nombre réel fini (les booléens sont refusés)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{where} : « {name} » doit être un nombre réel, reçu {_describe(value)}.")
+        raise TypeError(f"{where} : « {name} » doit être un nombre réel, reçu {_describe(value)}.")
     if not np.isfinite(value):
-        raise ValueError(f"{where} : « {name} » doit être un nombre fini, reçu {value}.")
+        raise ValueError(f"{where} : « {name} » doit être un nombre fini, reçu {value}.")
     return float(value)
 
 
 def common_dtype(*arrays: np.ndarray) -> np.dtype:
-    """Le dtype du calcul : float32 si tout est float32, sinon float64."""
+    """Le dtype du calcul : float32 si tout est float32, sinon float64."""
     return np.result_type(*arrays)
+
+
+def check_int_range(value, name: str, where: str, minimum: int, maximum: int) -> tuple[int, int]:
+    """Un entier ``k`` ou un couple ``(lo, hi)`` (bornes incluses) dans ``[minimum, maximum]``.
+
+    Rend toujours un couple ``(lo, hi)`` ; un entier ``k`` donne ``(k, k)``.
+    """
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        lo = hi = int(value)
+    elif isinstance(value, (tuple, list)) and len(value) == 2 and all(
+        isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in value
+    ):
+        lo, hi = int(value[0]), int(value[1])
+    else:
+        raise TypeError(
+            f"{where} : « {name} » doit être un entier ou un couple d'entiers (lo, hi), "
+            f"reçu {value!r}."
+        )
+    if lo > hi:
+        raise ValueError(
+            f"{where} : « {name} » = ({lo}, {hi}) : la borne basse doit être ≤ la borne haute."
+        )
+    if lo < minimum or hi > maximum:
+        raise ValueError(
+            f"{where} : « {name} » doit rester entre {minimum} et {maximum} (bornes incluses), "
+            f"reçu {value!r}."
+        )
+    return lo, hi
+
+
+def check_unit_interval(arr: np.ndarray, name: str, where: str, *, open_low: bool = False,
+                        open_high: bool = False) -> None:
+    """Vérifie que toutes les valeurs sont dans [0, 1] (bornes ouvertes sur demande)."""
+    low_ok = arr > 0 if open_low else arr >= 0
+    high_ok = arr < 1 if open_high else arr <= 1
+    if not np.all(low_ok & high_ok):
+        interval = ("]" if open_low else "[") + "0, 1" + ("[" if open_high else "]")
+        bad = arr[~(low_ok & high_ok)].ravel()[0]
+        raise ValueError(
+            f"{where} : « {name} » doit être dans {interval}, reçu par exemple la valeur {bad}."
+        )
+
+
+def check_dtype_arg(dtype, where: str) -> np.dtype:
+    """Un argument ``dtype`` : float32 ou float64 seulement."""
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"{where} : « dtype » doit être float32 ou float64, reçu {dtype!r}.") from None
+    if dt not in FLOAT_DTYPES:
+        raise TypeError(f"{where} : « dtype » doit être float32 ou float64, reçu {dt}.")
+    return dt
+
+
+def check_seed(seed, where: str) -> int:
+    """Une graine : un entier ≥ 0 (les booléens sont refusés)."""
+    return check_positive_int(seed, "seed", where, minimum=0)

@@ -1,8 +1,8 @@
-"""Le vocabulaire visuel du livre : une couleur par porte, partout.
+"""Le vocabulaire visuel du livre : une couleur par porte, partout.
 
 Palette d'Okabe et Ito (lisible par les personnes daltoniennes). Toute figure
 du livre prend ses couleurs et ses légendes ici, jamais ailleurs, pour que
-« orange » veuille dire « mémoire c_t » dans chaque chapitre.
+« orange » veuille dire « mémoire c_t » dans chaque chapitre.
 """
 
 GATE_COLORS = {

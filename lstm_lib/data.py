@@ -1,0 +1,197 @@
+"""Des données synthétiques, tirées avec une graine : le radar du texte source et le problème de l'addition.
+
+Le radar : chaque pas de temps est un vecteur ``[amplitude, distance]``
+(``input_size = 2``, comme dans le texte). Trois classes :
+
+- ``0`` « bruit » : du bruit seulement ;
+- ``1`` « bosse » : un vrai écho, l'amplitude reste haute pendant plusieurs pas,
+  à une distance stable ;
+- ``2`` « pic » : un pic isolé de **même hauteur**, pendant un seul pas.
+
+Distinguer une bosse d'un pic demande de se souvenir de ce qui s'est passé
+aux pas précédents ; placer la bosse tôt dans une longue séquence
+(``bump_position=(0, 5)``) demande de s'en souvenir longtemps.
+
+Le problème de l'addition (forme moderne, Le, Jaitly et Hinton 2015) : des
+valeurs uniformes sur [0, 1] et un canal marqueur avec deux 1 ; la cible est
+la somme des deux valeurs marquées. Prédire la moyenne (1) donne une erreur
+quadratique moyenne de 1/6 ≈ 0,167.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._checks import check_int_range, check_positive_int, check_real, check_seed
+
+__all__ = ["RADAR_CLASSES", "RadarBatch", "radar_sequences", "adding_problem"]
+
+RADAR_CLASSES = ("bruit", "bosse", "pic")
+"""Nom de chaque étiquette : 0 = bruit seul, 1 = bosse soutenue, 2 = pic isolé de même hauteur."""
+
+_NOISE, _BUMP, _SPIKE = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class RadarBatch:
+    """Un lot de séquences radar et ce qui les décrit.
+
+    - ``x`` : float32, ``(n, T, 2)``, canaux ``[amplitude, distance]`` ; après
+      la fin d'une séquence (``lengths``), tout vaut 0 (remplissage) ;
+    - ``labels`` : int64, ``(n,)``, indices dans :data:`RADAR_CLASSES` ;
+    - ``lengths`` : int64, ``(n,)``, la longueur réelle de chaque séquence ;
+    - ``onsets`` : int64, ``(n,)``, premier pas de l'événement (−1 pour le bruit) ;
+    - ``durations`` : int64, ``(n,)``, durée de l'événement en pas
+      (1 pour un pic, 0 pour le bruit).
+    """
+
+    x: np.ndarray
+    labels: np.ndarray
+    lengths: np.ndarray
+    onsets: np.ndarray
+    durations: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def per_step_onset_labels(self) -> np.ndarray:
+        """Étiquettes par pas, ``(n, T)`` int64 : 1 au premier pas d'une bosse, 0 ailleurs."""
+        n, T, _ = self.x.shape
+        out = np.zeros((n, T), dtype=np.int64)
+        rows = np.flatnonzero(self.labels == _BUMP)
+        out[rows, self.onsets[rows]] = 1
+        return out
+
+    def valid_mask(self) -> np.ndarray:
+        """Masque ``(n, T)`` booléen : ``True`` aux pas réels, ``False`` dans le remplissage."""
+        T = self.x.shape[1]
+        return np.arange(T)[None, :] < self.lengths[:, None]
+
+
+def radar_sequences(n, T=50, *, classes=(0, 1, 2), bump_position=None, bump_length=(5, 10),
+                    amplitude=1.0, noise_std=0.15, lengths=None, seed=0) -> RadarBatch:
+    """Tire ``n`` séquences radar ``[amplitude, distance]`` de ``T`` pas, avec une graine.
+
+    Chaque pas : l'amplitude vaut ``|bruit|`` (bruit gaussien d'écart type
+    ``noise_std``) et la distance est tirée uniformément dans [0, 1] (le
+    bruit n'a pas de distance stable). Pendant un événement, l'amplitude
+    reçoit en plus ``amplitude`` et la distance est celle de la cible (tirée
+    dans [0,2 ; 0,8], plus un petit bruit).
+
+    - ``classes`` : les étiquettes à tirer (parmi 0 bruit, 1 bosse, 2 pic),
+      en proportions égales (à une séquence près), dans un ordre mélangé ;
+    - ``bump_position`` : premier pas de l'événement (bosse ou pic, la même
+      règle pour les deux) : ``None`` = uniforme sur toutes les positions
+      où il tient dans la séquence, un entier, ou un couple ``(lo, hi)``
+      (bornes incluses) ;
+    - ``bump_length`` : durée d'une bosse, un entier ou ``(lo, hi)`` (bornes incluses) ;
+    - ``lengths`` : ``None`` (toutes de longueur ``T``) ou ``(lo, hi)`` (bornes
+      incluses) pour des longueurs variables, complétées par des zéros ;
+    - ``seed`` : la graine ; même graine, mêmes séquences.
+
+    Rend un :class:`RadarBatch`.
+    """
+    where = "radar_sequences"
+    n = check_positive_int(n, "n", where)
+    T = check_positive_int(T, "T", where, minimum=2)
+    seed = check_seed(seed, where)
+    amplitude = check_real(amplitude, "amplitude", where)
+    if amplitude <= 0:
+        raise ValueError(f"{where} : « amplitude » doit être > 0, reçu {amplitude}.")
+    noise_std = check_real(noise_std, "noise_std", where)
+    if noise_std < 0:
+        raise ValueError(f"{where} : « noise_std » doit être ≥ 0, reçu {noise_std}.")
+    classes = _check_classes(classes, where)
+    len_lo, len_hi = (T, T) if lengths is None else check_int_range(lengths, "lengths", where, 2, T)
+    dur_lo, dur_hi = check_int_range(bump_length, "bump_length", where, 2, T)
+    # La plus longue bosse doit tenir dans la plus courte séquence.
+    if 1 in classes and dur_hi > len_lo:
+        raise ValueError(
+            f"{where} : une bosse de {dur_hi} pas (« bump_length ») ne tient pas dans une "
+            f"séquence de {len_lo} pas (longueur minimale) ; réduisez bump_length ou allongez les séquences."
+        )
+    if bump_position is not None:
+        pos_lo, pos_hi = check_int_range(bump_position, "bump_position", where, 0, T - 1)
+        longest = dur_hi if 1 in classes else 1
+        if pos_hi + longest > len_lo:
+            raise ValueError(
+                f"{where} : un événement de {longest} pas commençant au pas {pos_hi} "
+                f"(« bump_position ») dépasse la fin d'une séquence de {len_lo} pas ; "
+                f"attendu bump_position + durée ≤ {len_lo}."
+            )
+
+    rng = np.random.default_rng(seed)
+    labels = rng.permutation(np.resize(np.asarray(classes, dtype=np.int64), n))
+    seq_lengths = rng.integers(len_lo, len_hi + 1, size=n)
+    durations = np.where(labels == _BUMP, rng.integers(dur_lo, dur_hi + 1, size=n), 1)
+    durations[labels == _NOISE] = 0
+    if bump_position is None:
+        # Uniforme sur 0 … longueur − durée, séquence par séquence.
+        latest = seq_lengths - np.maximum(durations, 1)
+        onsets = np.floor(rng.random(n) * (latest + 1)).astype(np.int64)
+    else:
+        onsets = rng.integers(pos_lo, pos_hi + 1, size=n)
+    onsets[labels == _NOISE] = -1
+
+    amplitude_channel = np.abs(rng.normal(0.0, noise_std, size=(n, T)))
+    distance_channel = rng.random((n, T))
+    target_distance = rng.uniform(0.2, 0.8, size=n)
+    distance_jitter = rng.normal(0.0, 0.02, size=(n, T))
+    steps = np.arange(T)[None, :]
+    in_event = (steps >= onsets[:, None]) & (steps < (onsets + durations)[:, None])
+    amplitude_channel = amplitude_channel + amplitude * in_event
+    distance_channel = np.where(in_event, target_distance[:, None] + distance_jitter, distance_channel)
+
+    x = np.stack([amplitude_channel, distance_channel], axis=-1)
+    x[steps >= seq_lengths[:, None]] = 0.0  # remplissage après la fin
+    return RadarBatch(
+        x=x.astype(np.float32),
+        labels=labels.astype(np.int64),
+        lengths=seq_lengths.astype(np.int64),
+        onsets=onsets.astype(np.int64),
+        durations=durations.astype(np.int64),
+    )
+
+
+def _check_classes(classes, where):
+    if isinstance(classes, (str, bytes)) or not hasattr(classes, "__iter__"):
+        raise TypeError(
+            f"{where} : « classes » doit être une suite d'étiquettes parmi 0, 1, 2, reçu {classes!r}."
+        )
+    classes = tuple(classes)
+    if not classes or any(isinstance(c, bool) or not isinstance(c, (int, np.integer)) or c not in (0, 1, 2)
+                          for c in classes):
+        raise ValueError(
+            f"{where} : « classes » doit être une suite non vide d'étiquettes parmi 0 (bruit), "
+            f"1 (bosse), 2 (pic), reçu {classes!r}."
+        )
+    if len(set(classes)) != len(classes):
+        raise ValueError(f"{where} : « classes » contient des doublons : {classes!r}.")
+    return tuple(int(c) for c in classes)
+
+
+def adding_problem(n, T, seed=0):
+    """Le problème de l'addition : retenir deux valeurs marquées et rendre leur somme.
+
+    ``x`` float32 ``(n, T, 2)`` : canal 0, des valeurs uniformes sur [0, 1] ;
+    canal 1, un marqueur qui vaut 1 exactement deux fois (une fois dans chaque
+    moitié de la séquence) et 0 ailleurs. ``y`` float32 ``(n,)`` : la somme
+    des deux valeurs marquées. Rend ``(x, y)``.
+    """
+    where = "adding_problem"
+    n = check_positive_int(n, "n", where)
+    T = check_positive_int(T, "T", where, minimum=2)
+    seed = check_seed(seed, where)
+    rng = np.random.default_rng(seed)
+    values = rng.random((n, T)).astype(np.float32)
+    half = T // 2
+    first = rng.integers(0, half, size=n)
+    second = rng.integers(half, T, size=n)
+    markers = np.zeros((n, T), dtype=np.float32)
+    rows = np.arange(n)
+    markers[rows, first] = 1.0
+    markers[rows, second] = 1.0
+    y = values[rows, first] + values[rows, second]
+    return np.stack([values, markers], axis=-1), y.astype(np.float32)

@@ -1,0 +1,304 @@
+"""Exercices du chapitre 5 : en pratique avec PyTorch.
+
+Les références qui ont besoin de PyTorch l'importent à l'appel seulement :
+importer ce module n'importe pas torch.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import _inputs as draw
+from .core import ChoiceExercise, FunctionExercise, ValueExercise
+
+NOTEBOOK = "ex05_pytorch"
+TITLE = "Exercices du chapitre 5 : en pratique avec PyTorch"
+INTRO = (
+    "Ces exercices accompagnent le chapitre 5. Vous y passez des poids de `nn.LSTM` au format "
+    "du livre, comptez les paramètres, initialisez le biais de la porte d'oubli et lisez la "
+    "bonne sortie d'un lot de séquences de longueurs différentes."
+)
+
+_BOOK_FIELDS = ("W_f", "b_f", "W_i", "b_i", "W_c", "b_c", "W_o", "b_o")
+_TORCH_ORDER = ("i", "f", "c", "o")  # l'ordre des blocs de lignes de PyTorch (i, f, g, o)
+
+
+def _torch_cases(rng):
+    cases = []
+    for _ in range(2):
+        H, I = draw.sizes(rng)
+        cases.append((rng.normal(size=(4 * H, I)), rng.normal(size=(4 * H, H)),
+                      rng.normal(size=4 * H), rng.normal(size=4 * H)))
+    return cases
+
+
+def _torch_reference(weight_ih, weight_hh, bias_ih, bias_hh):
+    """Référence : un vrai ``nn.LSTM`` chargé avec ces poids, lu par ``params_from_torch``."""
+    import torch
+
+    from ..torch_bridge import params_from_torch
+
+    H, I = weight_hh.shape[1], weight_ih.shape[1]
+    module = torch.nn.LSTM(I, H, dtype=torch.float64)
+    with torch.no_grad():
+        module.weight_ih_l0.copy_(torch.from_numpy(weight_ih))
+        module.weight_hh_l0.copy_(torch.from_numpy(weight_hh))
+        module.bias_ih_l0.copy_(torch.from_numpy(bias_ih))
+        module.bias_hh_l0.copy_(torch.from_numpy(bias_hh))
+    p = params_from_torch(module)
+    return {name: getattr(p, name) for name in _BOOK_FIELDS}
+
+
+def _torch_variant(order=_TORCH_ORDER, x_first=False, both_biases=True):
+    def convert(weight_ih, weight_hh, bias_ih, bias_hh):
+        H = weight_hh.shape[1]
+        b = bias_ih + bias_hh if both_biases else bias_ih
+        out = {}
+        for k, gate in enumerate(order):
+            rows = slice(k * H, (k + 1) * H)
+            blocks = [weight_ih[rows], weight_hh[rows]] if x_first else [weight_hh[rows], weight_ih[rows]]
+            out[f"W_{gate}"] = np.concatenate(blocks, axis=1)
+            out[f"b_{gate}"] = b[rows]
+        return out
+    return convert
+
+
+def _check_n_params(n: float):
+    import torch
+
+    torch.manual_seed(0)
+    module = torch.nn.LSTM(input_size=2, hidden_size=64, num_layers=2, batch_first=True)
+    expected = sum(p.numel() for p in module.parameters())
+    if n == expected:
+        return None
+    one_layer = sum(p.numel() for name, p in module.named_parameters() if name.endswith("l0"))
+    one_bias = expected - sum(p.numel() for name, p in module.named_parameters() if name.startswith("bias_hh"))
+    if n == one_layer:
+        return "c'est le compte d'une seule couche : le module en a deux"
+    if n == one_bias:
+        return "vous comptez un seul biais par porte : PyTorch en a deux, bias_ih et bias_hh"
+    return "ce n'est pas le bon nombre de paramètres"
+
+
+def _bias_cases(rng):
+    return [(rng.normal(size=4 * H), rng.normal(size=4 * H), float(rng.uniform(0.5, 2.0)))
+            for H in (int(rng.integers(3, 7)) for _ in range(3))]
+
+
+def _check_bias(args, got):
+    bias_ih, bias_hh, value = args
+    H = bias_ih.shape[0] // 4
+    if not isinstance(got, (tuple, list)) or len(got) != 2:
+        return "la fonction doit rendre le tuple (bias_ih, bias_hh) des deux biais modifiés"
+    arrays = []
+    for k, g in enumerate(got):
+        arr = np.asarray(g) if isinstance(g, np.ndarray) else None
+        if arr is None or arr.shape != bias_ih.shape or arr.dtype.kind != "f":
+            return f"l'élément n° {k + 1} doit être un tableau de flottants de forme {bias_ih.shape}"
+        if not np.all(np.isfinite(arr)):
+            return f"l'élément n° {k + 1} contient des NaN ou des infinis"
+        arrays.append(arr)
+    total = arrays[0] + arrays[1]
+    original = bias_ih + bias_hh
+    forget = slice(H, 2 * H)
+    others = np.ones(4 * H, bool)
+    others[forget] = False
+    if np.allclose(total[forget], 2 * value):
+        return "la valeur est mise dans les deux biais : leur somme, le vrai biais de la porte, vaut alors le double"
+    if np.allclose(total[:H], value) and not np.allclose(total[forget], value):
+        return "c'est la tranche de la porte d'entrée : dans PyTorch, les blocs sont dans l'ordre i, f, g, o"
+    if not np.allclose(total[forget], value) and (
+        np.allclose(arrays[0][forget], value) or np.allclose(arrays[1][forget], value)
+    ):
+        return ("la valeur est dans un des biais, mais l'autre garde sa tranche : le biais effectif "
+                "de la porte est leur somme")
+    if not np.allclose(total[forget], value):
+        return "le biais total de la porte d'oubli (bias_ih + bias_hh sur sa tranche) ne vaut pas la valeur demandée"
+    if not np.allclose(total[others], original[others]):
+        return "les autres portes (i, g, o) ont été modifiées : ne touchez qu'à la tranche de la porte d'oubli"
+    return None
+
+
+def _last_cases(rng):
+    cases = []
+    for _ in range(3):
+        B, T, H = int(rng.integers(3, 6)), int(rng.integers(6, 10)), int(rng.integers(2, 5))
+        # Sans empaquetage, le LSTM calcule aussi des sorties sur le remplissage :
+        # elles existent, mais ne veulent rien dire.
+        lengths = rng.integers(1, T, size=B)
+        output = rng.normal(size=(B, T, H))
+        cases.append((output, lengths.astype(np.int64)))
+    return cases
+
+
+EXERCISES = [
+    FunctionExercise(
+        key="ex1",
+        title="Des poids de PyTorch au format du livre",
+        points=3,
+        target="torch_to_book",
+        statement=(
+            "`nn.LSTM` range les poids d'une couche dans `weight_ih` $(4H, I)$, `weight_hh` "
+            "$(4H, H)$ et deux biais `bias_ih`, `bias_hh` $(4H,)$, les blocs de $H$ lignes étant "
+            "dans l'ordre **i, f, g, o** (g est notre candidat $\\hat{c}$). Écrivez "
+            "`torch_to_book(weight_ih, weight_hh, bias_ih, bias_hh)` qui reçoit ces quatre "
+            "tableaux numpy et rend un `lstm_lib.LSTMParams` au format du livre : "
+            "$W_g$ de forme $(H, H + I)$ agissant sur $[h_{t-1}, x_t]$ et un seul biais $b_g$ par porte."
+        ),
+        starter=(
+            "def torch_to_book(weight_ih, weight_hh, bias_ih, bias_hh):\n"
+            "    # Votre code ici : découper les blocs i, f, g, o et rendre un lstm_lib.LSTMParams\n"
+            "    raise NotImplementedError\n"
+        ),
+        solution=(
+            "def torch_to_book(weight_ih, weight_hh, bias_ih, bias_hh):\n"
+            "    H = weight_hh.shape[1]\n"
+            "    b = bias_ih + bias_hh\n"
+            "    values = {}\n"
+            "    for k, gate in enumerate([\"i\", \"f\", \"c\", \"o\"]):\n"
+            "        rows = slice(k * H, (k + 1) * H)\n"
+            "        values[f\"W_{gate}\"] = np.concatenate([weight_hh[rows], weight_ih[rows]], axis=1)\n"
+            "        values[f\"b_{gate}\"] = b[rows]\n"
+            "    return lstm_lib.LSTMParams(**values)\n"
+        ),
+        hint="Le bloc k (k = 0, 1, 2, 3 pour i, f, g, o) occupe les lignes k·H à (k + 1)·H. "
+             "h vient d'abord dans [h_{t−1}, x_t] : W_g = [W_hg | W_ig]. Le biais du livre est bias_ih + bias_hh.",
+        cases=_torch_cases,
+        reference=_torch_reference,
+        mistakes=[
+            ("f et i semblent échangées : dans PyTorch, le premier bloc est i, le deuxième f.",
+             _torch_variant(order=("f", "i", "c", "o"))),
+            ("Un seul biais semble pris : le biais du livre est la somme bias_ih + bias_hh.",
+             _torch_variant(both_biases=False)),
+            ("Les blocs semblent concaténés dans l'ordre [W_ih | W_hh] : le livre met h d'abord, [W_hh | W_ih].",
+             _torch_variant(x_first=True)),
+        ],
+        forbidden=("params_from_torch", "params_to_torch", "NumpyLSTM", "from_torch"),
+    ),
+    ValueExercise(
+        key="ex2",
+        title="Compter les paramètres",
+        points=2,
+        target="n_params",
+        statement=(
+            "Combien de paramètres a `nn.LSTM(input_size=2, hidden_size=64, num_layers=2, "
+            "batch_first=True)` ? Calculez-le à la main (ou avec une formule en Python), puis "
+            "vérifiez avec PyTorch si vous voulez ; écrivez l'entier dans `n_params`."
+        ),
+        starter="n_params = ...  # un entier\n",
+        solution=(
+            "# couche 1 : 4·64·(2 + 64) + 2·4·64 = 17 408 ; couche 2 : 4·64·(64 + 64) + 2·4·64 = 33 280\n"
+            "n_params = 17_408 + 33_280  # 50 688\n"
+        ),
+        hint="Par couche : 4H·(entrée + H) poids et 2·4H biais ; l'entrée de la deuxième couche est H.",
+        helper=(
+            "# Pour vérifier (facultatif) :\n"
+            "# import torch\n"
+            "# sum(p.numel() for p in torch.nn.LSTM(2, 64, num_layers=2, batch_first=True).parameters())\n"
+        ),
+        check=_check_n_params,
+    ),
+    FunctionExercise(
+        key="ex3",
+        title="Le biais de la porte d'oubli",
+        points=2,
+        target="init_forget_bias",
+        statement=(
+            "Jozefowicz et al. (2015) recommandent un biais de porte d'oubli de 1 ; PyTorch ne le "
+            "fait pas. Écrivez `init_forget_bias(bias_ih, bias_hh, value)` qui rend le tuple "
+            "`(new_ih, new_hh)` de **copies** des deux biais $(4H,)$ telles que le biais total de "
+            "la porte d'oubli (la somme des deux sur sa tranche) vaille `value`, sans changer "
+            "les autres portes."
+        ),
+        starter=(
+            "def init_forget_bias(bias_ih, bias_hh, value):\n"
+            "    # Votre code ici : modifier la tranche de la porte d'oubli (ordre i, f, g, o)\n"
+            "    raise NotImplementedError\n"
+        ),
+        solution=(
+            "def init_forget_bias(bias_ih, bias_hh, value):\n"
+            "    H = bias_ih.shape[0] // 4\n"
+            "    new_ih, new_hh = bias_ih.copy(), bias_hh.copy()\n"
+            "    new_ih[H:2 * H] = value\n"
+            "    new_hh[H:2 * H] = 0.0\n"
+            "    return new_ih, new_hh\n"
+        ),
+        hint="La porte d'oubli est le deuxième bloc : la tranche H:2H. Le biais effectif est la somme des deux biais.",
+        cases=_bias_cases,
+        check=_check_bias,
+    ),
+    FunctionExercise(
+        key="ex4",
+        title="La dernière sortie valide",
+        points=2,
+        target="last_valid_output",
+        statement=(
+            "Un lot de séquences de longueurs différentes, complétées par des zéros, donne une "
+            "sortie `output` de forme $(B, T, H)$ et les longueurs `lengths` (entiers, forme $(B,)$). "
+            "Écrivez `last_valid_output(output, lengths)` qui rend, pour chaque séquence, la sortie "
+            "de son **dernier pas valide** : un tableau de forme $(B, H)$."
+        ),
+        starter=(
+            "def last_valid_output(output, lengths):\n"
+            "    # Votre code ici\n"
+            "    raise NotImplementedError\n"
+        ),
+        solution=(
+            "def last_valid_output(output, lengths):\n"
+            "    batch = np.arange(output.shape[0])\n"
+            "    return output[batch, lengths - 1]\n"
+        ),
+        hint="Une séquence de longueur L finit à l'indice L − 1. L'indexation output[np.arange(B), idx] "
+             "prend un pas différent pour chaque séquence.",
+        cases=_last_cases,
+        reference=lambda output, lengths: output[np.arange(output.shape[0]), lengths - 1],
+        mistakes=[
+            ("Vous prenez le dernier pas du tableau : pour les séquences courtes, c'est du remplissage.",
+             lambda output, lengths: output[:, -1]),
+            ("Décalage d'un pas : une séquence de longueur L finit à l'indice L − 1.",
+             lambda output, lengths: output[np.arange(output.shape[0]), lengths]),
+        ],
+    ),
+    ChoiceExercise(
+        key="ex5",
+        title="La forme de h_n",
+        points=1,
+        target="answer_h_n_shape",
+        statement=(
+            "On passe un lot de 8 séquences de 50 pas dans `nn.LSTM(input_size=2, hidden_size=64, "
+            "num_layers=2, batch_first=True)`. Quelle est la forme de `h_n` ?\n\n"
+            "- **a** : (8, 2, 64) ;\n- **b** : (2, 8, 64) ;\n- **c** : (8, 50, 64) ;\n- **d** : (50, 8, 64).\n\n"
+            "Écrivez la lettre choisie dans `answer_h_n_shape`."
+        ),
+        starter="answer_h_n_shape = None  # \"a\", \"b\", \"c\" ou \"d\"\n",
+        solution="answer_h_n_shape = \"b\"  # batch_first ne change que input et output\n",
+        hint="batch_first=True ne change que la forme de l'entrée et de la sortie `output`.",
+        choices={"a": "", "b": "", "c": "", "d": ""},
+        answer="b",
+        feedback={
+            "a": "batch_first=True ne s'applique pas à h_n et c_n.",
+            "c": "C'est la forme de `output`, pas celle de h_n.",
+        },
+    ),
+    ChoiceExercise(
+        key="ex6",
+        title="Le remplissage est-il neutre ?",
+        points=1,
+        target="answer_padding",
+        statement=(
+            "Des séquences de longueurs différentes sont complétées par des zéros jusqu'à la même "
+            "longueur. Le LSTM ignore-t-il ces zéros ?\n\n"
+            "- **a** : oui, une entrée nulle ne change pas l'état ;\n"
+            "- **b** : non, les biais font encore bouger l'état : il faut empaqueter les séquences "
+            "(`pack_padded_sequence`) ou masquer ;\n"
+            "- **c** : oui, si `batch_first=True`.\n\n"
+            "Écrivez la lettre choisie dans `answer_padding`."
+        ),
+        starter="answer_padding = None  # \"a\", \"b\" ou \"c\"\n",
+        solution="answer_padding = \"b\"  # avec x_t = 0, les portes valent σ(W_h h + b) : l'état change\n",
+        hint="Avec x_t = 0, que vaut W · [h_{t−1}, 0] + b ?",
+        choices={"a": "", "b": "", "c": ""},
+        answer="b",
+        feedback={"a": "Avec x_t = 0, la pré-activation vaut encore W_h · h_{t−1} + b : les portes bougent."},
+    ),
+]

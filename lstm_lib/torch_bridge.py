@@ -1,0 +1,245 @@
+"""Le pont avec PyTorch : les mêmes poids, les mêmes nombres (ce module importe torch).
+
+PyTorch range les poids d'une couche ``k`` de ``nn.LSTM`` ainsi
+(documentation de ``torch.nn.LSTM``) :
+
+- ``weight_ih_l{k}`` de forme ``(4H, entrée)`` et ``weight_hh_l{k}`` de forme
+  ``(4H, H)``, lignes dans l'ordre **i, f, g, o** (``g`` est notre candidat ĉ) ;
+- deux biais ``bias_ih_l{k}`` et ``bias_hh_l{k}`` : notre ``b`` est leur somme ;
+- le sens inverse d'un LSTM bidirectionnel a les mêmes noms suivis de ``_reverse``.
+
+Le livre écrit ``W_f · [h_{t−1}, x_t] + b_f`` : c'est la même application que
+``W_if · x_t + W_hf · h_{t−1} + b_if + b_hf``, avec ``W_f = [W_hf | W_if]``
+(h d'abord).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from torch import nn
+
+from ._checks import as_float_array, check_ndim, check_positive_int
+from .cells import LSTMParams, check_params
+from .sequences import lstm_forward
+
+__all__ = ["params_from_torch", "params_to_torch", "NumpyLSTM"]
+
+# Position de chaque porte du livre dans les blocs de PyTorch (ordre i, f, g, o).
+_TORCH_BLOCK = {"i": 0, "f": 1, "c": 2, "o": 3}
+
+
+def _check_module(module, where):
+    if isinstance(module, nn.LSTMCell):
+        return
+    if not isinstance(module, nn.LSTM):
+        raise TypeError(
+            f"{where} : « module » doit être un torch.nn.LSTM (ou nn.LSTMCell), "
+            f"reçu un objet de type {type(module).__name__}."
+        )
+    if getattr(module, "proj_size", 0):
+        raise ValueError(
+            f"{where} : les LSTM à projection (proj_size = {module.proj_size}) ne sont pas "
+            f"pris en charge ; attendu proj_size = 0."
+        )
+
+
+def _suffix(module, layer, direction, where):
+    """Le suffixe des noms de poids : ``_l{layer}`` et ``_reverse`` pour le sens inverse."""
+    if isinstance(module, nn.LSTMCell):
+        if layer != 0 or direction != 0:
+            raise ValueError(
+                f"{where} : un nn.LSTMCell n'a qu'une couche et un sens ; attendu layer = 0 et "
+                f"direction = 0, reçu layer = {layer!r}, direction = {direction!r}."
+            )
+        return ""
+    layer = check_positive_int(layer, "layer", where, minimum=0)
+    if layer >= module.num_layers:
+        raise ValueError(
+            f"{where} : « layer » doit être entre 0 et {module.num_layers - 1} "
+            f"(le module a {module.num_layers} couche(s)), reçu {layer}."
+        )
+    directions = 2 if module.bidirectional else 1
+    if isinstance(direction, bool) or direction not in range(directions):
+        raise ValueError(
+            f"{where} : « direction » doit valoir "
+            f"{'0 (avant) ou 1 (arrière)' if directions == 2 else '0 (le module est unidirectionnel)'}, "
+            f"reçu {direction!r}."
+        )
+    return f"_l{layer}" + ("_reverse" if direction == 1 else "")
+
+
+def _torch_dtype_to_numpy(dtype, where):
+    if dtype == torch.float64:
+        return np.float64
+    if dtype == torch.float32:
+        return np.float32
+    raise TypeError(f"{where} : les poids du module doivent être en float32 ou float64, reçu {dtype}.")
+
+
+def params_from_torch(module, layer: int = 0, direction: int = 0) -> LSTMParams:
+    """Les poids d'une cellule (une couche, un sens) d'un ``nn.LSTM``, au format du livre.
+
+    ``W_g = [W_hg | W_ig]`` (h d'abord) et ``b_g = b_ig + b_hg`` pour chaque
+    porte ``g`` ; ``direction`` vaut 0 (avant) ou 1 (arrière, module
+    bidirectionnel). Le dtype (float32 ou float64) est celui du module.
+    """
+    where = "params_from_torch"
+    _check_module(module, where)
+    suffix = _suffix(module, layer, direction, where)
+    H = module.hidden_size
+    with torch.no_grad():
+        W_ih = getattr(module, f"weight_ih{suffix}").detach().cpu()
+        W_hh = getattr(module, f"weight_hh{suffix}").detach().cpu()
+        dtype = _torch_dtype_to_numpy(W_ih.dtype, where)
+        W_ih, W_hh = W_ih.numpy().astype(dtype), W_hh.numpy().astype(dtype)
+        if module.bias:
+            b = (getattr(module, f"bias_ih{suffix}") + getattr(module, f"bias_hh{suffix}")).detach().cpu().numpy()
+        else:
+            b = np.zeros(4 * H, dtype)
+    values = {}
+    for gate, k in _TORCH_BLOCK.items():
+        rows = slice(k * H, (k + 1) * H)
+        values[f"W_{gate}"] = np.concatenate([W_hh[rows], W_ih[rows]], axis=1)
+        values[f"b_{gate}"] = b[rows].astype(dtype)
+    return LSTMParams(**values)
+
+
+def params_to_torch(params: LSTMParams, module, layer: int = 0, direction: int = 0):
+    """Écrit les poids du livre dans une cellule (une couche, un sens) d'un ``nn.LSTM``.
+
+    ``weight_hh`` et ``weight_ih`` reçoivent les colonnes ``h`` et ``x`` de
+    chaque ``W_g``, dans l'ordre i, f, g, o ; ``bias_ih`` reçoit ``b`` et
+    ``bias_hh`` reçoit 0 (seule leur somme compte). Les valeurs sont
+    converties dans le dtype du module. Rend le module.
+    """
+    where = "params_to_torch"
+    params = check_params(params, where)
+    _check_module(module, where)
+    suffix = _suffix(module, layer, direction, where)
+    W_ih_t = getattr(module, f"weight_ih{suffix}")
+    W_hh_t = getattr(module, f"weight_hh{suffix}")
+    H, I = module.hidden_size, W_ih_t.shape[1]
+    if (params.hidden_size, params.input_size) != (H, I):
+        raise ValueError(
+            f"{where} : la cellule visée attend H = {H} et I = {I} ; reçu des paramètres "
+            f"avec H = {params.hidden_size} et I = {params.input_size}."
+        )
+    order = sorted(_TORCH_BLOCK, key=_TORCH_BLOCK.get)  # i, f, c, o
+    W = np.concatenate([getattr(params, f"W_{g}") for g in order], axis=0)
+    b = np.concatenate([getattr(params, f"b_{g}") for g in order], axis=0)
+    if not module.bias and np.any(b != 0):
+        raise ValueError(
+            f"{where} : le module n'a pas de biais (bias=False) mais les biais de « params » "
+            f"ne sont pas nuls ; ils seraient perdus."
+        )
+    with torch.no_grad():
+        W_hh_t.copy_(torch.from_numpy(np.ascontiguousarray(W[:, :H])))
+        W_ih_t.copy_(torch.from_numpy(np.ascontiguousarray(W[:, H:])))
+        if module.bias:
+            getattr(module, f"bias_ih{suffix}").copy_(torch.from_numpy(b))
+            getattr(module, f"bias_hh{suffix}").zero_()
+    return module
+
+
+class NumpyLSTM:
+    """Un ``nn.LSTM`` entier refait en numpy, couche par couche et sens par sens.
+
+    Construit avec :meth:`from_torch`. ``lstm(x, state)`` rend
+    ``(output, (h_n, c_n))`` avec exactement les formes et la disposition de
+    PyTorch (``batch_first``, ``bidirectional``, plusieurs couches, entrée
+    sans lot). Équivaut au module en mode évaluation : le *dropout* entre
+    couches n'est pas appliqué.
+    """
+
+    def __init__(self, params, input_size: int, hidden_size: int, num_layers: int,
+                 bidirectional: bool, batch_first: bool):
+        self.params = params  # params[couche][sens] : un LSTMParams
+        self.input_size = input_size
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.bidirectional = bidirectional
+        self.batch_first = batch_first
+
+    @classmethod
+    def from_torch(cls, module) -> "NumpyLSTM":
+        """Copie les poids de chaque couche et de chaque sens d'un ``nn.LSTM``."""
+        where = "NumpyLSTM.from_torch"
+        if not isinstance(module, nn.LSTM):
+            raise TypeError(f"{where} : « module » doit être un torch.nn.LSTM, reçu un objet de type "
+                            f"{type(module).__name__}.")
+        _check_module(module, where)
+        directions = 2 if module.bidirectional else 1
+        params = [[params_from_torch(module, layer, d) for d in range(directions)]
+                  for layer in range(module.num_layers)]
+        return cls(params, module.input_size, module.hidden_size, module.num_layers,
+                   module.bidirectional, module.batch_first)
+
+    @property
+    def dtype(self):
+        return self.params[0][0].dtype
+
+    def __call__(self, x, state=None):
+        """Passe ``x`` dans toutes les couches ; mêmes conventions que ``nn.LSTM.forward``.
+
+        ``x`` : ``(T, N, I)``, ou ``(N, T, I)`` si ``batch_first``, ou ``(T, I)``
+        sans lot. ``state`` : ``None`` (zéros) ou ``(h_0, c_0)``, chacun de forme
+        ``(D · num_layers, N, H)`` (``(D · num_layers, H)`` sans lot), avec
+        ``D = 2`` si bidirectionnel. Rend ``output`` de forme ``(T, N, D · H)``
+        (ou ``(N, T, D · H)`` si ``batch_first``) et ``(h_n, c_n)`` de forme
+        ``(D · num_layers, N, H)`` — ``batch_first`` ne change pas l'état.
+        """
+        where = "NumpyLSTM"
+        x = as_float_array(x, "x", where)
+        check_ndim(x, (2, 3), "x", where, "(T, N, I), (N, T, I) avec batch_first, ou (T, I)")
+        if x.shape[-1] != self.input_size:
+            raise ValueError(
+                f"{where} : la dernière dimension de « x » doit valoir input_size = {self.input_size}, "
+                f"reçu la forme {x.shape}."
+            )
+        unbatched = x.ndim == 2
+        # Disposition interne : (N, T, I), celle de lstm_forward.
+        if unbatched:
+            x = x[None]
+        elif not self.batch_first:
+            x = x.transpose(1, 0, 2)
+        N = x.shape[0]
+        D, H, L = (2 if self.bidirectional else 1), self.hidden_size, self.num_layers
+        h0, c0 = self._initial_state(state, N, unbatched, where)
+        dtype = np.result_type(x, h0, self.dtype)
+        layer_input = x.astype(dtype, copy=False)
+        h_n, c_n = np.empty((D * L, N, H), dtype), np.empty((D * L, N, H), dtype)
+        for layer in range(L):
+            outputs = []
+            for d in range(D):
+                k = D * layer + d
+                seq = layer_input if d == 0 else layer_input[:, ::-1]
+                trace, (h_last, c_last) = lstm_forward(seq, self.params[layer][d], h0[k], c0[k])
+                outputs.append(trace.h if d == 0 else trace.h[:, ::-1])
+                h_n[k], c_n[k] = h_last, c_last
+            layer_input = np.concatenate(outputs, axis=-1)
+        output = layer_input
+        if unbatched:
+            return output[0], (h_n[:, 0], c_n[:, 0])
+        if not self.batch_first:
+            output = output.transpose(1, 0, 2)
+        return np.ascontiguousarray(output), (h_n, c_n)
+
+    def _initial_state(self, state, N, unbatched, where):
+        D, H, L = (2 if self.bidirectional else 1), self.hidden_size, self.num_layers
+        if state is None:
+            zeros = np.zeros((D * L, N, H), self.dtype)
+            return zeros, zeros
+        if not isinstance(state, (tuple, list)) or len(state) != 2:
+            raise TypeError(f"{where} : « state » doit être None ou un couple (h_0, c_0), reçu {state!r:.80}.")
+        expected = (D * L, H) if unbatched else (D * L, N, H)
+        arrays = []
+        for name, value in zip(("h_0", "c_0"), state):
+            arr = as_float_array(value, name, where)
+            if arr.shape != expected:
+                raise ValueError(
+                    f"{where} : « {name} » doit avoir la forme (D · num_layers, N, H) = {expected}, "
+                    f"reçu la forme {arr.shape}."
+                )
+            arrays.append(arr[:, None] if unbatched else arr)
+        return arrays[0], arrays[1]

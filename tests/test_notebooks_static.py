@@ -1,0 +1,97 @@
+"""Vérifications sans exécution : table des matières, cahiers propres, cellule Colab."""
+
+from __future__ import annotations
+
+import re
+
+import nbformat
+import pytest
+
+from conftest import (
+    all_repository_notebooks,
+    colab_cell,
+    notebook_params,
+    read_notebook,
+    rel,
+    source_of,
+    toc_docnames,
+)
+
+
+def test_toc_lists_chapters_exercises_and_annexes():
+    names = toc_docnames()
+    assert names[0] == "intro", "la page d'accueil du livre doit être intro"
+    for required in ("glossaire", "bibliographie", "exercises/index"):
+        assert required in names, f"_toc.yml doit contenir {required}"
+    chapters = [n for n in names if n.startswith("chapters/")]
+    assert len(chapters) == 6, f"6 chapitres attendus dans _toc.yml, trouvés : {chapters}"
+    assert chapters == sorted(chapters), "les chapitres doivent suivre l'ordre du texte source (01 … 06)"
+    exercises = [n for n in names if n.startswith("exercises/ex")]
+    assert len(exercises) == 6, f"6 cahiers d'exercices attendus dans _toc.yml, trouvés : {exercises}"
+    chapter_suffixes = [c.split("/", 1)[1] for c in chapters]
+    exercise_suffixes = [e.split("/", 1)[1][2:] for e in exercises]
+    assert exercise_suffixes == chapter_suffixes, "exNN_<suffixe> doit reprendre le suffixe du chapitre NN"
+
+
+@pytest.mark.parametrize("docname", toc_docnames())
+def test_toc_entry_exists(docname):
+    assert source_of(docname) is not None, f"_toc.yml cite « {docname} », mais ni {docname}.ipynb ni {docname}.md n'existe"
+
+
+@pytest.mark.parametrize("path", [pytest.param(p, id=rel(p)) for p in all_repository_notebooks()])
+def test_notebook_is_in_toc(path):
+    docname = rel(path)[: -len(".ipynb")]
+    assert docname in toc_docnames(), f"{rel(path)} n'est pas dans _toc.yml : ajoutez « - file: {docname} »"
+
+
+@pytest.mark.parametrize("path", notebook_params())
+def test_notebook_is_valid_nbformat(path):
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    assert nb.metadata.get("kernelspec", {}).get("name"), f"{rel(path)} : métadonnée kernelspec absente"
+
+
+@pytest.mark.parametrize("path", notebook_params())
+def test_notebook_has_no_outputs(path):
+    nb = read_notebook(path)
+    dirty = [
+        i
+        for i, cell in enumerate(nb["cells"])
+        if cell["cell_type"] == "code" and (cell.get("outputs") or cell.get("execution_count") is not None)
+    ]
+    assert not dirty, (
+        f"{rel(path)} : cellules {dirty} enregistrées avec des sorties ou un compteur d'exécution ; "
+        "videz-les (Jupyter : « Clear All Outputs ») avant de committer"
+    )
+
+
+@pytest.mark.parametrize("path", notebook_params())
+def test_colab_cell_is_first(path):
+    nb = read_notebook(path)
+    first = nb["cells"][0] if nb["cells"] else {}
+    expected = colab_cell.colab_source()
+    fix = f"lancez : python tools/colab_cell.py {rel(path)}"
+    assert first.get("cell_type") == "code", f"{rel(path)} : la première cellule doit être la cellule Colab ; {fix}"
+    source = first["source"] if isinstance(first["source"], str) else "".join(first["source"])
+    assert source == expected, f"{rel(path)} : la cellule Colab n'est pas à jour ; {fix}"
+    tags = first.get("metadata", {}).get("tags", [])
+    assert {"colab", "remove-cell"} <= set(tags), f"{rel(path)} : étiquettes colab et remove-cell attendues ; {fix}"
+    others = [i for i, c in enumerate(nb["cells"][1:], 1) if colab_cell.is_colab_cell(c)]
+    assert not others, f"{rel(path)} : cellule Colab en double (cellules {others})"
+
+
+@pytest.mark.parametrize("path", [p for p in notebook_params() if rel(p.values[0]).startswith("chapters/")])
+def test_title_is_not_numbered_by_hand(path):
+    """_toc.yml numérote les chapitres ; un titre « 2. Structure… » s'afficherait « 2. 2. Structure… »."""
+    nb = read_notebook(path)
+    titles = [
+        line[2:].strip()
+        for cell in nb["cells"]
+        if cell["cell_type"] == "markdown"
+        for line in ("".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]).splitlines()
+        if line.startswith("# ")
+    ]
+    assert titles, f"{rel(path)} : pas de titre de niveau 1 (« # Titre »)"
+    assert not re.match(r"^\d+\s*[.)]", titles[0]), (
+        f"{rel(path)} : le titre « {titles[0]} » porte déjà un numéro ; retirez-le, _toc.yml numérote les chapitres"
+    )

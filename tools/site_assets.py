@@ -1,0 +1,247 @@
+"""Les scripts du site servis par le site lui-même : MathJax 3, require.js, widgets.
+
+Par défaut, Jupyter Book 1 fait charger à chaque page MathJax, require.js et le
+gestionnaire de widgets Jupyter depuis des CDN publics : hors ligne, les équations
+restent du texte brut et les widgets ne s'affichent pas, et chaque lecture envoie
+l'adresse du lecteur à des tiers. Ici, ces scripts sont installés depuis le registre
+npm aux versions figées par ``package.json`` / ``package-lock.json`` puis copiés dans
+``_build/html/_static/npm/``.
+
+Deux usages :
+
+- **extension Sphinx** (``_config.yml`` → ``sphinx.local_extensions``) : au début du
+  build, installe ``node_modules`` avec ``npm ci`` s'il manque ou ne correspond plus
+  au fichier de verrouillage, vérifie que ``mathjax_path`` et ``nb_ipywidgets_js``
+  pointent vers les copies locales, puis, à la fin, copie les fichiers dans le site ;
+- **ligne de commande** : ``python tools/site_assets.py`` installe seulement
+  ``node_modules`` (pré-étape des tests, ``tools/pretest.d/``).
+
+Pourquoi du code à nous : ni Jupyter Book ni myst-nb ne savent installer ces
+scripts localement (ils ne connaissent que des URL) ; Sphinx copie bien
+``html_static_path``, mais MathJax seul occupe 24 Mo dans ``node_modules`` et l'on
+n'en sert que ce qu'une page peut demander.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NODE_MODULES = ROOT / "node_modules"
+LOCK = ROOT / "package-lock.json"
+STAMP = NODE_MODULES / ".lstm-lock.sha256"
+
+# Sous-dossier de _static/ (pas « vendor » : pydata-sphinx-theme y range Font Awesome).
+VENDOR = "npm"
+# Chemins relatifs à _static/ : ceux que _config.yml doit citer.
+MATHJAX_PATH = f"{VENDOR}/mathjax/tex-mml-chtml.js"
+REQUIREJS_PATH = f"{VENDOR}/requirejs/require.js"
+WIDGETS_SETUP_PATH = f"{VENDOR}/widgets-setup.js"  # copie de tools/widgets-setup.js
+WIDGETS_PATH = f"{VENDOR}/html-manager/embed-amd.js"
+WIDGET_SCRIPTS = [REQUIREJS_PATH, WIDGETS_SETUP_PATH, WIDGETS_PATH]
+
+# Réglages des widgets (chemins de require.js, MathJax 3) : voir ce fichier.
+WIDGETS_SETUP = Path(__file__).resolve().parent / "widgets-setup.js"
+
+# (paquet npm, fichier ou dossier du paquet, destination sous _static/npm/).
+# MathJax : le composant d'entrée, les polices CHTML, les extensions TeX chargées à
+# la demande (autoload), le menu contextuel et l'accessibilité (explorateur,
+# synthèse vocale) qu'il peut charger ; pas les variantes SVG ni node.
+FILES: tuple[tuple[str, str, str], ...] = (
+    ("mathjax", "LICENSE", "mathjax/LICENSE"),
+    ("mathjax", "es5/tex-mml-chtml.js", "mathjax/tex-mml-chtml.js"),
+    ("mathjax", "es5/output/chtml", "mathjax/output/chtml"),
+    ("mathjax", "es5/input", "mathjax/input"),
+    ("mathjax", "es5/ui", "mathjax/ui"),
+    ("mathjax", "es5/a11y", "mathjax/a11y"),
+    ("mathjax", "es5/sre", "mathjax/sre"),
+    ("requirejs", "require.js", "requirejs/require.js"),
+    ("requirejs", "package.json", "requirejs/package.json"),
+    ("@jupyter-widgets/html-manager", "dist", "html-manager"),
+    ("@jupyter-widgets/html-manager", "package.json", "html-manager/package.json"),  # licence BSD-3
+)
+# Inutiles au navigateur : cartes de sources (6 Mo), le paquet non-AMD, et
+# libembed-amd.js (embed-amd.js sans ses dernières lignes : il contient déjà tout).
+SKIP_SUFFIXES = (".map",)
+SKIP_NAMES = {"embed.js", "embed.js.LICENSE.txt", "libembed-amd.js"}
+
+
+class AssetsError(RuntimeError):
+    """Les scripts du site ne peuvent pas être installés ou copiés."""
+
+
+def lock_digest() -> str:
+    return hashlib.sha256(LOCK.read_bytes()).hexdigest()
+
+
+def installed_version(package: str) -> str | None:
+    manifest = NODE_MODULES / package / "package.json"
+    if not manifest.is_file():
+        return None
+    return json.loads(manifest.read_text(encoding="utf-8")).get("version")
+
+
+def pinned_versions() -> dict[str, str]:
+    """Les versions exactes demandées par package.json (``{"mathjax": "3.2.2", …}``)."""
+    manifest = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))
+    return dict(manifest["dependencies"])
+
+
+def is_installed() -> bool:
+    if not STAMP.is_file() or STAMP.read_text().strip() != lock_digest():
+        return False
+    return all(installed_version(p) == v for p, v in pinned_versions().items())
+
+
+def ensure_installed(echo=print) -> bool:
+    """Lance ``npm ci`` si ``node_modules`` manque ou ne suit plus le verrou ; rend True s'il a tourné."""
+    if is_installed():
+        return False
+    npm = shutil.which("npm")
+    if npm is None:
+        raise AssetsError(
+            "npm est introuvable : il faut Node.js (≥ 18) et npm pour installer les scripts "
+            "servis par le site (MathJax, require.js, widgets), versions figées dans "
+            "package-lock.json. Sous Debian/Ubuntu : « apt-get install nodejs npm »."
+        )
+    echo("Installation des scripts du site (npm ci : MathJax, require.js, widgets)…")
+    # --ignore-scripts : aucun paquet n'a besoin d'un script d'installation pour
+    # fournir les fichiers que l'on copie (seul fontawesome en a un, d'affichage).
+    proc = subprocess.run(
+        [npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    if proc.returncode != 0:
+        raise AssetsError(
+            f"« npm ci » a échoué (code {proc.returncode}) :\n{proc.stdout}{proc.stderr}"
+        )
+    STAMP.write_text(lock_digest() + "\n")
+    missing = {p: v for p, v in pinned_versions().items() if installed_version(p) != v}
+    if missing:
+        raise AssetsError(f"après « npm ci », versions attendues absentes : {missing}")
+    return True
+
+
+def _ignore(directory: str, names: list[str]) -> set[str]:
+    return {n for n in names if n.endswith(SKIP_SUFFIXES) or n in SKIP_NAMES}
+
+
+def copy_into(static_dir: Path) -> Path:
+    """Copie les scripts dans ``static_dir/npm`` (recopiés seulement si le verrou ou la liste a changé)."""
+    target = Path(static_dir) / VENDOR
+    stamp = target / ".lock.sha256"
+    digest = hashlib.sha256(f"{lock_digest()} {FILES} {sorted(SKIP_NAMES)}".encode()).hexdigest()
+    if stamp.is_file() and stamp.read_text().strip() == digest:
+        shutil.copy2(WIDGETS_SETUP, target / "widgets-setup.js")
+        return target
+    if target.exists():
+        shutil.rmtree(target)
+    for package, source, destination in FILES:
+        src = NODE_MODULES / package / source
+        dst = target / destination
+        if not src.exists():
+            raise AssetsError(f"fichier attendu absent de node_modules : {src.relative_to(ROOT)}")
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        if src.is_dir():
+            shutil.copytree(src, dst, ignore=_ignore)
+        else:
+            shutil.copy2(src, dst)
+    shutil.copy2(WIDGETS_SETUP, target / "widgets-setup.js")
+    stamp.write_text(digest + "\n")
+    return target
+
+
+# --- extension Sphinx -------------------------------------------------------------
+
+def _check_config(app, config) -> None:
+    """Refuse un build dont la configuration ferait encore appel à un CDN."""
+    from sphinx.errors import ConfigError
+
+    if config.mathjax_path != MATHJAX_PATH:
+        raise ConfigError(
+            f"mathjax_path doit valoir « {MATHJAX_PATH} » (copie locale de MathJax), "
+            f"trouvé « {config.mathjax_path} » : voir _config.yml"
+        )
+    scripts = getattr(config, "nb_ipywidgets_js", None) or {}
+    if list(scripts) != WIDGET_SCRIPTS:
+        raise ConfigError(
+            f"nb_ipywidgets_js doit charger, dans l'ordre, {WIDGET_SCRIPTS} "
+            f"(copies locales), trouvé {list(scripts)} : voir _config.yml"
+        )
+    for path, attributes in scripts.items():
+        for name, value in attributes.items():
+            if "://" in value:
+                raise ConfigError(f"nb_ipywidgets_js : {path} a un attribut {name}={value!r} hors du site")
+
+
+def _install(app) -> None:
+    from sphinx.errors import ExtensionError
+    from sphinx.util import logging
+
+    logger = logging.getLogger(__name__)
+    try:
+        ensure_installed(echo=logger.info)
+    except AssetsError as error:
+        raise ExtensionError(str(error)) from error
+
+
+def _copy(app, exception) -> None:
+    if exception is not None or app.builder is None or app.builder.format != "html":
+        return
+    from sphinx.errors import ExtensionError
+
+    try:
+        copy_into(Path(app.outdir) / "_static")
+    except AssetsError as error:
+        raise ExtensionError(str(error)) from error
+
+
+def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
+    """Retire les scripts inscrits deux fois dans une page.
+
+    sphinx-thebe 0.3.1 inscrit son script en ligne « const THEBE_JS_URL = … » à
+    l'événement env-before-read-docs, à la fois dans le registre (nom "") et dans
+    le constructeur HTML (nom None) : Sphinx ne voit pas le doublon, le script
+    figure deux fois dans chaque page, et la seconde copie lève « Identifier
+    'THEBE_JS_URL' has already been declared » dans la console. (Même chose pour
+    « togglebuttonSelector » de sphinx-togglebutton, sans erreur.)
+    """
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    seen, unique = set(), []
+    for script in scripts:
+        # Même fichier (ou même corps) et mêmes attributs, quelle que soit la priorité ;
+        # un script en ligne a pour nom None ou "" selon le chemin qui l'a inscrit.
+        attributes = getattr(script, "attributes", None) or {}
+        key = (str(getattr(script, "filename", script) or ""), tuple(sorted(attributes.items())))
+        if key not in seen:
+            seen.add(key)
+            unique.append(script)
+    context["script_files"] = unique
+
+
+def setup(app):
+    # Après myst-nb et sphinx.ext.mathjax (priorité par défaut 500) : on vérifie
+    # la configuration qu'ils liront.
+    app.connect("config-inited", _check_config, priority=900)
+    app.connect("builder-inited", _install)
+    app.connect("build-finished", _copy)
+    app.connect("html-page-context", _dedupe_scripts, priority=900)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1.0"}
+
+
+if __name__ == "__main__":
+    try:
+        ran = ensure_installed()
+    except AssetsError as error:
+        sys.exit(f"Erreur : {error}")
+    if not ran:
+        print("Scripts du site à jour (node_modules suit package-lock.json).")

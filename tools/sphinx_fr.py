@@ -1,0 +1,124 @@
+"""Extension Sphinx locale : l'interface du livre en français, jusqu'au bout.
+
+Deux compléments, chargés par ``_config.yml`` (``sphinx.local_extensions``) :
+
+1. **Libellés du thème.** Le catalogue français de sphinx-book-theme 1.x ne
+   traduit pas certains boutons d'en-tête (« Repository », « Suggest edit »,
+   « Live Code », « Launch on »…). ``locale_dirs`` ne sert qu'au catalogue
+   ``sphinx`` ; on enregistre donc un second catalogue ``booktheme``, compilé ici
+   depuis ``tools/locales/fr/LC_MESSAGES/booktheme.po``. Sphinx l'ajoute en
+   *repli* : une chaîne déjà traduite par le thème garde sa traduction.
+
+2. **Style bibliographique ``alpha_fr``.** Le style ``alpha`` de pybtex (étiquettes
+   [HS97], uniques même quand chaque chapitre a sa bibliographie) écrit « and »,
+   « In », « URL: » ; ``alpha_fr`` garde sa mise en forme et ne change que ces mots.
+   pybtex n'a pas de style français : d'où ce petit sous-classement.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from pybtex.plugin import register_plugin
+from pybtex.style.formatting import toplevel
+from pybtex.style.formatting.alpha import Style as AlphaStyle
+from pybtex.style.formatting.unsrt import pages
+from pybtex.style.template import (
+    field,
+    first_of,
+    href,
+    join,
+    names,
+    optional,
+    optional_field,
+    sentence,
+    together,
+    words,
+)
+
+HERE = Path(__file__).resolve().parent
+CATALOG = "booktheme"  # nom du catalogue de sphinx-book-theme
+NBSP = "\u00a0"
+
+
+class AlphaFrStyle(AlphaStyle):
+    """Style ``alpha`` de pybtex, avec les mots de liaison en français."""
+
+    def format_names(self, role, as_sentence=True):
+        formatted = names(role, sep=", ", sep2=" et ", last_sep=" et ")
+        return sentence[formatted] if as_sentence else formatted
+
+    def format_editor(self, e, as_sentence=True):
+        editors = self.format_names("editor", as_sentence=False)
+        if "editor" not in e.persons:
+            return editors
+        result = join(sep=" ")[editors, "(dir.)"]
+        return sentence[result] if as_sentence else result
+
+    def format_volume_and_series(self, e, as_sentence=True):
+        volume_and_series = optional[
+            words[
+                together["Volume" if as_sentence else "volume", field("volume")],
+                optional[words["de", field("series")]],
+            ]
+        ]
+        number_and_series = optional[
+            words[
+                together["Numéro" if as_sentence else "numéro", field("number")],
+                optional[words["de", field("series")]],
+            ]
+        ]
+        result = first_of[volume_and_series, number_and_series, optional_field("series")]
+        return sentence(capfirst=True)[result] if as_sentence else result
+
+    def format_chapter_and_pages(self, e):
+        return join(sep=", ")[
+            optional[together["chapitre", field("chapter")]],
+            optional[together["pages", pages]],
+        ]
+
+    def format_edition(self, e):
+        return optional[words[field("edition", apply_func=lambda x: x.lower()), "édition"]]
+
+    def get_inproceedings_template(self, e):
+        return toplevel[
+            sentence[self.format_names("author")],
+            self.format_title(e, "title"),
+            words[
+                "Dans",
+                sentence[
+                    optional[self.format_editor(e, as_sentence=False)],
+                    self.format_btitle(e, "booktitle", as_sentence=False),
+                    self.format_volume_and_series(e, as_sentence=False),
+                    optional[together["pages", pages]],
+                ],
+                self.format_address_organization_publisher_date(e),
+            ],
+            sentence[optional_field("note")],
+            self.format_web_refs(e),
+        ]
+
+    def format_url(self, e):
+        url = field("url", raw=True)
+        return words["URL" + NBSP + ":", href(url)[url]]
+
+
+def _compile(src_root: Path, dest_root: Path) -> None:
+    """Compile chaque ``.po`` de ``src_root`` en ``.mo`` sous ``dest_root``."""
+    for po in src_root.glob("*/LC_MESSAGES/*.po"):
+        mo = dest_root / po.relative_to(src_root).with_suffix(".mo")
+        mo.parent.mkdir(parents=True, exist_ok=True)
+        with po.open("rb") as f:
+            catalog = read_po(f)
+        with mo.open("wb") as f:
+            write_mo(f, catalog)
+
+
+def setup(app):
+    dest = Path(app.doctreedir) / "_locales"
+    _compile(HERE / "locales", dest)
+    app.add_message_catalog(CATALOG, str(dest))
+    register_plugin("pybtex.style.formatting", "alpha_fr", AlphaFrStyle, force=True)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
