@@ -96,7 +96,10 @@ def fit(model: nn.Module, train: Sequence[torch.Tensor], *, loss_fn: Callable,
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     history = History()
     running, count = 0.0, 0
-    bar = tqdm(range(1, steps + 1), desc=desc, disable=not progress, mininterval=0.5)
+    # Sans vitesse ni durée (« it/s ») : la page publiée ne doit pas afficher
+    # les performances de la machine qui l'a construite.
+    bar = tqdm(range(1, steps + 1), desc=desc, disable=not progress, mininterval=0.5,
+               bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} pas{postfix}")
     for step in bar:
         model.train()
         idx = torch.randint(0, n, (batch_size,), generator=gen)

@@ -16,13 +16,13 @@ Les calculs passent par les fonctions du livre (:func:`~lstm_lib.cells.update_me
 
 from __future__ import annotations
 
+import base64
 import html
+import io
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
-from IPython.display import display
-
 from ._checks import as_float_array, check_positive_int, check_unit_interval
 from .cells import hidden_output, update_memory
 from .filters import constant_gate_memory, half_life
@@ -32,6 +32,20 @@ __all__ = ["cell_explorer", "cell_explorer_static", "memory_explorer", "memory_e
            "cell_quantities", "CELL_PRESETS"]
 
 _DIM = 3
+
+
+def _figure_html(fig, alt: str) -> str:
+    """La figure en PNG dans une balise ``<img>`` qui porte un texte alternatif.
+
+    ``display(fig)`` dans un ``widgets.Output`` produirait une image sans
+    attribut ``alt`` sur le site ; le widget ``HTML`` garde la balise telle quelle.
+    """
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=90)
+    plt.close(fig)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return (f'<img alt="{html.escape(alt, quote=True)}" style="max-width:100%" '
+            f'src="data:image/png;base64,{data}">')
 
 # Réglages représentatifs de la cellule : (titre, f, i, ĉ, o, c_{t−1}).
 CELL_PRESETS = (
@@ -157,34 +171,36 @@ def cell_explorer():
     sliders = {
         name: [widgets.FloatSlider(value=start[d], min=lo, max=hi, step=0.05, description=f"{label} [{d + 1}]",
                                    continuous_update=False, readout_format=".2f",
-                                   layout=widgets.Layout(width="230px"))
+                                   layout=widgets.Layout(width="225px"),
+                                   style={"description_width": "52px"})
                for d in range(_DIM)]
         for name, label, start, lo, hi in specs
     }
     table = widgets.HTML()
-    figure = widgets.Output()
+    figure = widgets.HTML()
 
     def update(_change=None):
         values = {name: np.array([s.value for s in row]) for name, row in sliders.items()}
         args = (values["f"], values["i"], values["c_hat"], values["o"], values["c_prev"])
         quantities = cell_quantities(*args)
         table.value = _table(quantities, *args)
-        figure.clear_output(wait=True)
-        with figure:
-            fig, ax = plt.subplots(figsize=(7, 3.6))
-            _draw_cell(ax, quantities, "Mise à jour de la mémoire, dimension par dimension")
-            ax.legend(loc="upper right", fontsize="small")
-            fig.tight_layout()
-            display(fig)
-            plt.close(fig)
+        fig, ax = plt.subplots(figsize=(7, 3.6))
+        _draw_cell(ax, quantities, "Mise à jour de la mémoire, dimension par dimension")
+        ax.legend(loc="upper right", fontsize="small")
+        fig.tight_layout()
+        figure.value = _figure_html(
+            fig, "Barres par dimension\u00a0: part du passé gardée f⊙cₜ₋₁, part du présent ajoutée i⊙ĉ, "
+                 "nouvelle mémoire cₜ et sortie hₜ, pour les réglages des curseurs.")
 
     for row in sliders.values():
         for s in row:
             s.observe(update, names="value")
     update()
-    columns = [widgets.VBox(row) for row in sliders.values()]
+    # Une ligne par grandeur (f, i, ĉ, o, c_{t−1}), trois curseurs par ligne :
+    # environ 680 px de large, la largeur de la colonne de texte du site.
+    rows = [widgets.HBox(row) for row in sliders.values()]
     box = widgets.VBox([widgets.HTML("<b>Explorateur de cellule LSTM</b> — réglez les portes de chaque dimension"),
-                        widgets.HBox(columns), table, figure])
+                        *rows, table, figure])
     box.sliders = sliders  # accès direct aux curseurs : box.sliders["f"][0] est f de la dimension 1
     box.table = table
     return box
@@ -255,7 +271,7 @@ def memory_explorer(steps=60):
     x_slider = widgets.FloatSlider(value=0.0, min=-1.0, max=1.0, step=0.05, description="x (entrée)",
                                    continuous_update=False, layout=layout)
     text = widgets.HTML()
-    figure = widgets.Output()
+    figure = widgets.HTML()
 
     def update(_change=None):
         f, i, x = f_slider.value, i_slider.value, x_slider.value
@@ -263,21 +279,20 @@ def memory_explorer(steps=60):
         c = np.concatenate([[1.0], _memory_curve(f, i, x, steps)])
         text.value = html.escape(_half_life_text(f)) + (
             " ; valeur d'équilibre i·x / (1 − f) = " + _french_number(i * x / (1 - f), 3) if f < 1 else "")
-        figure.clear_output(wait=True)
-        with figure:
-            fig, ax = plt.subplots(figsize=(7, 3.6))
-            ax.plot(k, c, color=GATE_COLORS["c"], linewidth=2, label="mémoire $c_k$")
-            ax.plot(k, float(f) ** k, color=GATE_COLORS["f"], linestyle="--", label="$f^k$ (rien d'ajouté)")
-            ax.axhline(0.5, color="black", linewidth=0.8, linestyle=":")
-            ax.set_xlabel("pas de temps k")
-            ax.set_ylabel("mémoire (sans unité)")
-            ax.set_ylim(min(-0.05, c.min() - 0.05), max(1.05, c.max() + 0.05))
-            ax.set_title("Mémoire à portes constantes : $c_k = f\\,c_{k-1} + i\\,x$")
-            ax.grid(alpha=0.3)
-            ax.legend(fontsize="small")
-            fig.tight_layout()
-            display(fig)
-            plt.close(fig)
+        fig, ax = plt.subplots(figsize=(7, 3.6))
+        ax.plot(k, c, color=GATE_COLORS["c"], linewidth=2, label="mémoire $c_k$")
+        ax.plot(k, float(f) ** k, color=GATE_COLORS["f"], linestyle="--", label="$f^k$ (rien d'ajouté)")
+        ax.axhline(0.5, color="black", linewidth=0.8, linestyle=":")
+        ax.set_xlabel("pas de temps k")
+        ax.set_ylabel("mémoire (sans unité)")
+        ax.set_ylim(min(-0.05, c.min() - 0.05), max(1.05, c.max() + 0.05))
+        ax.set_title("Mémoire à portes constantes : $c_k = f\\,c_{k-1} + i\\,x$")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize="small")
+        fig.tight_layout()
+        figure.value = _figure_html(
+            fig, f"Courbe de la mémoire c_k sur {steps} pas avec f = {_french_number(f, 2)}, i = {_french_number(i, 2)}, "
+                 f"x = {_french_number(x, 2)}, et la décroissance f^k\u00a0; la ligne pointillée marque la moitié (demi-vie).")
 
     for s in (f_slider, i_slider, x_slider):
         s.observe(update, names="value")

@@ -40,9 +40,9 @@ def test_notebook_matches_definitions(name):
         answer = by_id[ex.cell_id]
         assert answer.cell_type == "code" and answer.source == ex.starter.rstrip("\n")
         statement = by_id[f"enonce-{ex.key}"].source
-        assert statement.startswith(f"````{{exercise}} {fr(ex.title)} (")
-        assert f":label: {label}" in statement and fr(ex.statement) in statement
-        points = re.search(r"\((\d+) points?\)", statement.splitlines()[0])
+        assert statement.startswith(f"````{{exercise}} {ex.key} — {fr(ex.title)} — ")
+        assert f":label: {label}\n:nonumber:\n" in statement and fr(ex.statement) in statement
+        points = re.search(r" — (\d+) points?$", statement.splitlines()[0])
         assert points and float(points.group(1)) == ex.points
         solution = by_id[f"solution-{ex.key}"].source
         assert solution.startswith(f"````{{solution}} {label}\n:class: dropdown\n")

@@ -69,3 +69,20 @@ def test_memory_explorer_static_marks_half_lives():
     assert [round(float(m.get_xdata()[0]), 6) for m in markers] == [round(half_life(0.5), 6), round(half_life(0.9), 6)]
     curve = ax.get_lines()[0].get_ydata()
     assert np.allclose(curve, 0.5 ** np.arange(31))
+
+
+@pytest.mark.parametrize("builder", [cell_explorer, memory_explorer])
+def test_widget_figure_is_an_image_with_french_alt_text(builder):
+    """La figure d'un widget arrive sur le site comme <img alt="…"> (jamais sans alt)."""
+    import re
+
+    box = builder()
+    image = box.children[-1].value
+    alt = re.match(r'<img alt="([^"]+)"', image)
+    assert alt and len(alt.group(1)) > 30 and "mémoire" in alt.group(1)
+    assert "data:image/png;base64," in image
+    before = image
+    # cellule : i de la dimension 1 (c_{t−1} = 0 au départ, f n'y change rien) ; mémoire : f
+    first = box.sliders["i"][0] if isinstance(box.sliders["i"], list) else box.sliders["f"]
+    first.value = 0.25
+    assert box.children[-1].value != before  # la figure suit les curseurs

@@ -366,6 +366,18 @@ class Exercise:
             )
         return None
 
+    def _read_value(self, harvested: dict) -> tuple[Verdict | None, Any]:
+        """La valeur récoltée, ou un verdict immédiat (réponse introuvable ou pas encore tentée)."""
+        missing = self._missing(harvested)
+        if missing:
+            return missing, None
+        if "value" not in harvested:
+            raise InvalidHarvest("valeur manquante")
+        value = decode(harvested["value"])
+        if value is None or (isinstance(value, Opaque) and value.kind == "ellipsis"):
+            return self._verdict(False, NON_TENTE, UNTOUCHED), None
+        return None, value
+
 
 @dataclass
 class FunctionExercise(Exercise):
@@ -480,14 +492,9 @@ class ValueExercise(Exercise):
         self.kind = "value"
 
     def judge(self, harvested, spec):
-        missing = self._missing(harvested)
-        if missing:
-            return missing
-        if "value" not in harvested:
-            raise InvalidHarvest("valeur manquante")
-        value = decode(harvested["value"])
-        if value is None or (isinstance(value, Opaque) and value.kind == "ellipsis"):
-            return self._verdict(False, NON_TENTE, UNTOUCHED)
+        early, value = self._read_value(harvested)
+        if early is not None:
+            return early
         arr = _as_array(value)
         if arr is None or arr.ndim != 0 or isinstance(value, bool):
             return self._verdict(False, FAUX, f"« {self.target} » doit être un nombre ; reçu {describe(value)}")
@@ -518,14 +525,9 @@ class ChoiceExercise(Exercise):
         self.kind = "value"
 
     def judge(self, harvested, spec):
-        missing = self._missing(harvested)
-        if missing:
-            return missing
-        if "value" not in harvested:
-            raise InvalidHarvest("valeur manquante")
-        value = decode(harvested["value"])
-        if value is None or (isinstance(value, Opaque) and value.kind == "ellipsis"):
-            return self._verdict(False, NON_TENTE, UNTOUCHED)
+        early, value = self._read_value(harvested)
+        if early is not None:
+            return early
         if self.questions:
             return self._judge_table(value)
         letters = ", ".join(f"« {c} »" for c in self.choices)
