@@ -102,3 +102,15 @@ def test_bibliography_page_lists_every_reference(built_html):
     # style alpha_fr (tools/sphinx_fr.py) : « et » entre les auteurs, étiquettes [HS97]
     assert "Sepp Hochreiter et Jürgen Schmidhuber" in text
     assert "HS97" in text
+
+
+def test_textual_citations_name_authors_in_french(built_html):
+    """{cite:t} (style label_fr de tools/sphinx_fr.py) : « Hochreiter et Schmidhuber [HS97] »."""
+    texts = {
+        docname: " ".join(html.unescape(re.sub(r"<[^>]+>", " ", article(page(built_html, docname)))).split())
+        for docname in toc_docnames()
+    }
+    both = " ".join(texts.values())
+    assert re.search(r"Hochreiter et Schmidhuber \[ ?HS97 ?\]", both), "citation textuelle de [HS97] absente"
+    english = {d: re.findall(r"\b\w+ and \w+ \[ ?\w+\+?\d\d ?\]", t) for d, t in texts.items()}
+    assert not any(english.values()), f"« and » entre auteurs : { {d: v for d, v in english.items() if v} }"

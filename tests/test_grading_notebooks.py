@@ -105,3 +105,10 @@ def test_student_edition_dry_run(capsys):
     assert build_student_edition.main(["--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "hide_solutions: true" in out and "--config" in out and "-W" in out
+
+
+def test_every_exercise_notebook_has_a_definition_module():
+    """Un cahier d'exercices sans module exNN.py ne serait jamais corrigé (et l'inverse)."""
+    on_disk = sorted(p.name[:4] for p in (ROOT / "exercises").glob("ex[0-9][0-9]_*.ipynb"))
+    assert on_disk == list(NOTEBOOKS)
+    assert len(NOTEBOOKS) >= 6  # la découverte des modules a bien fonctionné

@@ -13,11 +13,19 @@ Deux compléments, chargés par ``_config.yml`` (``sphinx.local_extensions``) :
    [HS97], uniques même quand chaque chapitre a sa bibliographie) écrit « and »,
    « In », « URL: » ; ``alpha_fr`` garde sa mise en forme et ne change que ces mots.
    pybtex n'a pas de style français : d'où ce petit sous-classement.
+
+3. **Style de renvoi ``label_fr``.** Dans le texte, ``{cite:t}`` écrit les
+   auteurs : le style ``label`` de sphinxcontrib-bibtex les lie par « and »
+   (« Hochreiter and Schmidhuber [HS97] ») ; ``label_fr`` écrit « et » (« et
+   al. » reste, en usage aussi en français). Activé par
+   ``bibtex_reference_style: label_fr``.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+
+from dataclasses import dataclass, field as dataclass_field
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -37,6 +45,10 @@ from pybtex.style.template import (
     together,
     words,
 )
+
+from sphinxcontrib.bibtex.plugin import register_plugin as register_bibtex_plugin
+from sphinxcontrib.bibtex.style.referencing import PersonStyle
+from sphinxcontrib.bibtex.style.referencing.label import LabelReferenceStyle
 
 HERE = Path(__file__).resolve().parent
 CATALOG = "booktheme"  # nom du catalogue de sphinx-book-theme
@@ -105,6 +117,17 @@ class AlphaFrStyle(AlphaStyle):
         return words["URL" + NBSP + ":", href(url)[url]]
 
 
+def _french_persons() -> PersonStyle:
+    return PersonStyle(sep2=" et ", last_sep=" et ")
+
+
+@dataclass
+class LabelFrReferenceStyle(LabelReferenceStyle):
+    """Style de renvoi ``label`` ([HS97]), avec les auteurs liés à la française."""
+
+    person: PersonStyle = dataclass_field(default_factory=_french_persons)
+
+
 def _compile(src_root: Path, dest_root: Path) -> None:
     """Compile chaque ``.po`` de ``src_root`` en ``.mo`` sous ``dest_root``."""
     for po in src_root.glob("*/LC_MESSAGES/*.po"):
@@ -121,4 +144,5 @@ def setup(app):
     _compile(HERE / "locales", dest)
     app.add_message_catalog(CATALOG, str(dest))
     register_plugin("pybtex.style.formatting", "alpha_fr", AlphaFrStyle, force=True)
+    register_bibtex_plugin("sphinxcontrib.bibtex.style.referencing", "label_fr", LabelFrReferenceStyle, force=True)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

@@ -159,7 +159,7 @@ EXERCISES = [
              lambda h, W: W[:, : h.shape[0]]),
             ("diag(1 − h_t²) multiplie les lignes de W_h (à gauche), pas ses colonnes.",
              lambda h, W: W[:, : h.shape[0]] * (1 - h**2)[None, :]),
-            ("La dérivée de tanh est 1 − h_t², au carré.",
+            ("La dérivée de tanh est 1 − h_t², avec h_t au carré (et non 1 − h_t).",
              lambda h, W: np.diag(1 - h) @ W[:, : h.shape[0]]),
         ],
         forbidden=("rnn_gradient_norms",),

@@ -162,7 +162,7 @@ EXERCISES = [
         ),
         starter="answer_input_zero = None  # \"a\", \"b\", \"c\" ou \"d\"\n",
         solution="answer_input_zero = \"b\"  # le « tiroir » j reste fermé à la nouvelle information\n",
-        hint="Relisez l'exemple du texte : ĉ_t = [0.4, −0.7, 0.2], i_t = [1.0, 0.0, 0.5].",
+        hint="Relisez l'exemple du texte : ĉ_t = [0,4 ; −0,7 ; 0,2] et i_t = [1,0 ; 0,0 ; 0,5].",
         choices={"a": "", "b": "", "c": "", "d": ""},
         answer="b",
         feedback={
@@ -210,7 +210,8 @@ EXERCISES = [
             "Écrivez `gates(h_prev, x_t, params)` qui rend le tuple `(f, i, c_hat, o)` des quatre "
             "portes, calculées à partir d'un `lstm_lib.LSTMParams` (champs `W_f, b_f, W_i, b_i, "
             "W_c, b_c, W_o, b_o`). Vous pouvez réutiliser vos fonctions `forget_gate` et `candidate` "
-            "et la sigmoïde `lstm_lib.sigmoid`."
+            "et la sigmoïde `lstm_lib.sigmoid`, mais pas les portes toutes faites de `lstm_lib` "
+            "(`lstm_lib.forget_gate`, `lstm_lib.input_gate`, `lstm_lib.candidate`, `lstm_lib.output_gate`)."
         ),
         starter=(
             "def gates(h_prev, x_t, params):\n"

@@ -258,7 +258,7 @@ EXERCISES = [
         points=1,
         target="n_steps_saturation",
         statement=(
-            "On garde tout ($f = 1$), on ajoute tout ($i = 1$) un candidat constant "
+            "On garde tout ($f = 1$), on ajoute entièrement ($i = 1$) un candidat constant "
             "$\\hat{c} = 0{,}5$, et on montre tout ($o = 1$), en partant de $c_0 = 0$. Au bout de "
             "combien de pas la sortie $h_t = \\tanh(c_t)$ dépasse-t-elle 0,99 pour la première "
             "fois ? Servez-vous du widget, puis écrivez l'entier dans `n_steps_saturation`."

@@ -75,7 +75,7 @@ EXERCISES = [
         statement=(
             "Écrivez `ema(x, alpha, y0=0.0)`, la moyenne mobile exponentielle d'un signal `x` de "
             "forme $(T,)$ :\n\n$$y_t = (1 - \\alpha)\\, y_{t-1} + \\alpha\\, x_t$$\n\n"
-            "en partant de $y_{-1} = y_0$. La fonction rend `y` de forme $(T,)$, où `y[t]` est la "
+            "en partant de $y_{-1}$ = `y0`. La fonction rend `y` de forme $(T,)$, où `y[t]` est la "
             "moyenne **après** avoir lu `x[t]`."
         ),
         starter=(
@@ -169,7 +169,7 @@ EXERCISES = [
             "Quand les portes changent à chaque pas, le filtre devient adaptatif. Écrivez "
             "`adaptive_filter(x, f, i, c0=0.0)` : `x`, `f` et `i` sont de forme $(T,)$ (les portes "
             "`f[t]` et `i[t]` du pas `t`), et la fonction rend `c` de forme $(T,)$ avec\n\n"
-            "$$c_t = f_t\\, c_{t-1} + i_t\\, x_t$$\n\nen partant de $c_{-1} = c_0$."
+            "$$c_t = f_t\\, c_{t-1} + i_t\\, x_t$$\n\nen partant de $c_{-1}$ = `c0`."
         ),
         starter=(
             "def adaptive_filter(x, f, i, c0=0.0):\n"

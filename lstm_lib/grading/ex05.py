@@ -89,7 +89,7 @@ def _check_bias(args, got):
     bias_ih, bias_hh, value = args
     H = bias_ih.shape[0] // 4
     if not isinstance(got, (tuple, list)) or len(got) != 2:
-        return "la fonction doit rendre le tuple (bias_ih, bias_hh) des deux biais modifiés"
+        return "la fonction doit rendre le tuple (new_ih, new_hh) des deux biais modifiés"
     arrays = []
     for k, g in enumerate(got):
         arr = np.asarray(g) if isinstance(g, np.ndarray) else None
@@ -142,8 +142,9 @@ EXERCISES = [
             "$(4H, H)$ et deux biais `bias_ih`, `bias_hh` $(4H,)$, les blocs de $H$ lignes étant "
             "dans l'ordre **i, f, g, o** (g est notre candidat $\\hat{c}$). Écrivez "
             "`torch_to_book(weight_ih, weight_hh, bias_ih, bias_hh)` qui reçoit ces quatre "
-            "tableaux numpy et rend un `lstm_lib.LSTMParams` au format du livre : "
-            "$W_g$ de forme $(H, H + I)$ agissant sur $[h_{t-1}, x_t]$ et un seul biais $b_g$ par porte."
+            "tableaux numpy et rend un `lstm_lib.LSTMParams` au format du livre (champs "
+            "`W_f, b_f, W_i, b_i, W_c, b_c, W_o, b_o`) : pour chaque porte, une matrice de forme "
+            "$(H, H + I)$ qui agit sur $[h_{t-1}, x_t]$ et un seul biais, de forme $(H,)$."
         ),
         starter=(
             "def torch_to_book(weight_ih, weight_hh, bias_ih, bias_hh):\n"
@@ -162,7 +163,8 @@ EXERCISES = [
             "    return lstm_lib.LSTMParams(**values)\n"
         ),
         hint="Le bloc k (k = 0, 1, 2, 3 pour i, f, g, o) occupe les lignes k·H à (k + 1)·H. "
-             "h vient d'abord dans [h_{t−1}, x_t] : W_g = [W_hg | W_ig]. Le biais du livre est bias_ih + bias_hh.",
+             "h vient d'abord dans [h_{t−1}, x_t] : la matrice d'une porte est "
+             "[son bloc de weight_hh | son bloc de weight_ih]. Le biais du livre est bias_ih + bias_hh.",
         cases=_torch_cases,
         reference=_torch_reference,
         mistakes=[
@@ -272,12 +274,12 @@ EXERCISES = [
         ),
         starter="answer_h_n_shape = None  # \"a\", \"b\", \"c\" ou \"d\"\n",
         solution="answer_h_n_shape = \"b\"  # batch_first ne change que input et output\n",
-        hint="batch_first=True ne change que la forme de l'entrée et de la sortie `output`.",
+        hint="batch_first=True ne change que la forme de l'entrée et de la sortie output.",
         choices={"a": "", "b": "", "c": "", "d": ""},
         answer="b",
         feedback={
             "a": "batch_first=True ne s'applique pas à h_n et c_n.",
-            "c": "C'est la forme de `output`, pas celle de h_n.",
+            "c": "C'est la forme de output, pas celle de h_n.",
         },
     ),
     ChoiceExercise(

@@ -31,15 +31,16 @@ from .core import Exercise
 
 __all__ = ["NOTEBOOKS", "definition", "exercises_for", "register", "load_private_checks", "identify"]
 
-#: Les cahiers, dans l'ordre des chapitres.
-NOTEBOOKS = ("ex01", "ex02", "ex03", "ex04", "ex05", "ex06")
+#: Les cahiers, dans l'ordre des chapitres : un par module ``exNN.py`` de ce paquet
+#: (ajouter un cahier d'exercices, c'est ajouter ce module ; voir le README).
+NOTEBOOKS = tuple(sorted(p.stem for p in Path(__file__).parent.glob("ex[0-9][0-9].py")))
 
 _PRIVATE: dict[str, list[Exercise]] = {}
 
 
 def _short(name: str) -> str:
-    match = re.fullmatch(r"(ex0[1-6])(_\w+)?", str(name))
-    if not match:
+    match = re.fullmatch(r"(ex\d\d)(_\w+)?", str(name))
+    if not match or match.group(1) not in NOTEBOOKS:
         raise ValueError(
             f"cahier inconnu : « {name} » ; attendu un des noms {', '.join(NOTEBOOKS)} "
             f"(ou le nom complet du fichier, par exemple ex02_portes)."
@@ -101,5 +102,5 @@ def identify(filename: str, metadata: dict | None = None) -> str | None:
                 return _short(name)
             except ValueError:
                 pass
-    match = re.search(r"ex0[1-6]", Path(filename).name)
-    return match.group(0) if match else None
+    match = re.search(r"ex\d\d", Path(filename).name)
+    return match.group(0) if match and match.group(0) in NOTEBOOKS else None

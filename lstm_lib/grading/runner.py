@@ -1,6 +1,6 @@
 """Le correcteur : exécute chaque copie à part, récolte les réponses, juge hors du noyau.
 
-Pour chaque copie (en parallèle, une par cœur par défaut) :
+Pour chaque copie (en parallèle, deux par cœur par défaut) :
 
 1. lecture du fichier : un JSON invalide ou un cahier mal formé donne zéro
    partout, avec la raison ;
