@@ -29,6 +29,10 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from lstm_lib.grading.kernel_wait import install as install_kernel_wait
+
+install_kernel_wait()  # comme le build et le correcteur (voir lstm_lib/grading/kernel_wait.py)
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 import book  # noqa: E402

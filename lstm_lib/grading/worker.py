@@ -71,6 +71,10 @@ def _attempt(job, nb, journal: Path, skip_cells: set, skip_keys: set, attempt: i
     from nbclient import NotebookClient
     from nbclient.exceptions import DeadKernelError
 
+    from .kernel_wait import install
+
+    install()  # attendre les réponses du noyau par tranches (voir kernel_wait)
+
     workdir = Path(job["workdir"])
     n_user = len(nb.cells)
     harvest_cells = [nbformat.v4.new_code_cell(source) for _, _, source in job["harvest"]]
