@@ -13,6 +13,7 @@ Modules, un par idée :
 - :mod:`lstm_lib.data` — les données synthétiques (radar, problème de l'addition) ;
 - :mod:`lstm_lib.plots` — les figures partagées par les chapitres ;
 - :mod:`lstm_lib.widgets` — les widgets interactifs et leurs équivalents statiques ;
+- :mod:`lstm_lib.style` — une couleur par grandeur, et les nombres écrits à la française (``format_fr``) ;
 - :mod:`lstm_lib.torch_bridge` — le passage des poids entre PyTorch et numpy (importe torch).
 """
 
