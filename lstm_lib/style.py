@@ -3,6 +3,7 @@
 Palette d'Okabe et Ito (lisible par les personnes daltoniennes). Toute figure
 du livre prend ses couleurs et ses légendes ici, jamais ailleurs, pour que
 « orange » veuille dire « mémoire c_t » dans chaque chapitre.
+Les nombres affichés s'écrivent à la française avec :func:`format_fr`.
 """
 
 GATE_COLORS = {
@@ -26,6 +27,9 @@ GATE_LABELS = {
 }
 
 
+import math
+import numbers
+
 _SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 NBSP = "\u00a0"  # espace insécable : « 50 688 », « 92,3 % »
 
@@ -44,9 +48,6 @@ def format_fr(value, digits=None, *, style="fixed"):
     matplotlib écrit ses graduations avec un point décimal ; les légendes,
     titres et messages du livre passent par cette fonction.
     """
-    import math
-    import numbers
-
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"format_fr : « value » doit être un nombre réel, reçu {type(value).__name__} ({value!r}).")
     if digits is not None and (isinstance(digits, bool) or not isinstance(digits, numbers.Integral) or digits < 0):

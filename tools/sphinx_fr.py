@@ -1,6 +1,6 @@
 """Extension Sphinx locale : l'interface du livre en français, jusqu'au bout.
 
-Deux compléments, chargés par ``_config.yml`` (``sphinx.local_extensions``) :
+Trois compléments, chargés par ``_config.yml`` (``sphinx.local_extensions``) :
 
 1. **Libellés du thème.** Le catalogue français de sphinx-book-theme 1.x ne
    traduit pas certains boutons d'en-tête (« Repository », « Suggest edit »,
@@ -23,9 +23,8 @@ Deux compléments, chargés par ``_config.yml`` (``sphinx.local_extensions``) :
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from dataclasses import dataclass, field as dataclass_field
+from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po

@@ -15,7 +15,7 @@ Chaque nouvel appel à ``poll`` relit l'état du socket (l'événement
 « message disponible » ne peut plus être manqué), et le délai total reste le
 même. Aucune bibliothèque ne le corrige en amont à ce jour ; d'où ces
 quelques lignes, installées par le correcteur (``worker``), par le build du
-livre (``tools/sphinx_fr.py``) et par ``benchmarks/bench_build.py``.
+livre (``tools/sphinx_kernel_wait.py``) et par ``benchmarks/bench_build.py``.
 """
 
 from __future__ import annotations
