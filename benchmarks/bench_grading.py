@@ -23,8 +23,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from lstm_lib.grading import NOTEBOOKS, copies, definition  # noqa: E402
-from lstm_lib.grading.runner import GradingOptions, default_jobs, grade_paths  # noqa: E402
+from lstm_lib.grading import NOTEBOOKS, definition
+from lstm_grader import copies  # noqa: E402
+from lstm_grader.runner import GradingOptions, default_jobs, grade_paths  # noqa: E402
 
 
 def make_class(directory: Path, n: int, seed: int = 0) -> list[Path]:

@@ -1,4 +1,4 @@
-"""lstm_lib.grading.kernel_wait : l'attente par tranches ne manque plus un message déjà arrivé."""
+"""lstm_grader.kernel_wait : l'attente par tranches ne manque plus un message déjà arrivé."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import threading
 import time
 from queue import Empty
 
-from lstm_lib.grading import kernel_wait
+from lstm_grader import kernel_wait
 
 
 class MissesWakeups:

@@ -16,7 +16,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from lstm_lib.grading import NOTEBOOKS, copies, definition
+from lstm_lib.grading import NOTEBOOKS, definition
+from lstm_grader import copies
 from lstm_lib.grading.core import fr
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -18,8 +18,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from lstm_lib.grading import NOTEBOOKS, copies, definition
-from lstm_lib.grading.runner import GradingOptions, grade_paths
+from lstm_lib.grading import NOTEBOOKS, definition
+from lstm_grader import copies
+from lstm_grader.runner import GradingOptions, grade_paths
 
 sys.path.insert(0, str(Path(__file__).parent / "grading"))
 from grading_answers import WRONG  # noqa: E402
@@ -352,7 +353,7 @@ register("ex02", FunctionExercise(
 
 
 def _cli(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "lstm_lib.grading", *args], cwd=cwd,
+    return subprocess.run([sys.executable, "-m", "lstm_grader", *args], cwd=cwd,
                           capture_output=True, text=True, timeout=300)
 
 

@@ -2,10 +2,10 @@
 
 myst-nb exécute les cahiers dans le processus de Sphinx (jupyter-cache, puis
 nbclient) ; ce réglage évite qu'une cellule à widgets attende tout son délai
-alors que le noyau a déjà répondu. Explication : :mod:`lstm_lib.grading.kernel_wait`.
+alors que le noyau a déjà répondu. Explication : :mod:`lstm_grader.kernel_wait`.
 """
 
-from lstm_lib.grading.kernel_wait import install
+from lstm_grader.kernel_wait import install
 
 
 def setup(app):

@@ -7,9 +7,10 @@ Dans un cahier d'exercices (voir :mod:`lstm_lib.grading.notebook`) ::
     ex1, ex2, *autres = cahier.exercices
     ex1.verifier(); ex1.indice(); ex1.solution(); cahier.bilan()
 
-Pour l'enseignant (voir :mod:`lstm_lib.grading.runner`) ::
+Pour l'enseignant, le correcteur est un paquet à part, ``lstm_grader`` (dossier
+``grader/`` du dépôt), qui se sert des juges définis ici ::
 
-    python -m lstm_lib.grading copies/*.ipynb --csv notes.csv [--checks privees.py]
+    python -m lstm_grader copies/*.ipynb --csv notes.csv [--checks privees.py]
 
 Importer ce paquet n'importe ni torch, ni nbclient.
 """

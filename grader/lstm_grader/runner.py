@@ -7,7 +7,7 @@ Pour chaque copie (en parallèle, deux par cœur par défaut) :
 2. contrôle de structure : chaque cellule de réponse est retrouvée par son
    identifiant (``reponse-ex1``…, fixé dans le cahier de départ) ; une cellule
    perdue ou déplacée donne zéro à son exercice ;
-3. exécution dans un processus à part (:mod:`lstm_lib.grading.worker`), avec
+3. exécution dans un processus à part (:mod:`lstm_grader.worker`), avec
    une limite de mémoire (``RLIMIT_AS``, héritée par le noyau), un délai par
    cellule et un délai total ; les sorties enregistrées dans la copie sont
    effacées et jamais lues ;
@@ -18,7 +18,7 @@ Pour chaque copie (en parallèle, deux par cœur par défaut) :
    modifier ``lstm_lib``, numpy ou le vérificateur dans le cahier ne change
    rien, et une sortie recopiée en dur ne correspond pas à des entrées neuves.
 
-La fonction principale est :func:`grade_paths` ; :mod:`lstm_lib.grading.__main__`
+La fonction principale est :func:`grade_paths` ; :mod:`lstm_grader.__main__`
 en fait une commande.
 """
 
@@ -40,10 +40,10 @@ from pathlib import Path
 
 import numpy as np
 
-from . import harvest
-from .core import ERREUR, FAUX, INTROUVABLE, NON_NOTE, Exercise, InvalidHarvest, Verdict, fr
-from .notebook import GRADING_ENV, forbidden_verdict
-from .registry import exercises_for, identify
+from lstm_lib.grading import harvest
+from lstm_lib.grading.core import ERREUR, FAUX, INTROUVABLE, NON_NOTE, Exercise, InvalidHarvest, Verdict, fr
+from lstm_lib.grading.notebook import GRADING_ENV, forbidden_verdict
+from lstm_lib.grading.registry import exercises_for, identify
 
 __all__ = ["Row", "GradingOptions", "grade_paths", "grade_one", "default_jobs"]
 
@@ -259,7 +259,7 @@ def _execute(nb, exercises, specs, workdir: Path, options: GradingOptions):
     timed_out = False
     with (workdir / "worker.err").open("wb") as err:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "lstm_lib.grading.worker"],
+            [sys.executable, "-m", "lstm_grader.worker"],
             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=err,
             cwd=workdir, env=env, start_new_session=True, preexec_fn=_limits(options.memory_mb),
         )

@@ -1,4 +1,4 @@
-"""La commande de l'enseignant : ``python -m lstm_lib.grading copies/*.ipynb --csv notes.csv``.
+"""La commande de l'enseignant : ``python -m lstm_grader copies/*.ipynb --csv notes.csv``.
 
 Affiche un tableau des notes et écrit un CSV (une ligne par copie et par
 exercice : fichier, exercice, points, max, statut, message). Code de sortie :
@@ -15,8 +15,8 @@ import os
 import sys
 from pathlib import Path
 
-from .core import fr
-from .registry import load_private_checks
+from lstm_lib.grading.core import fr
+from lstm_lib.grading.registry import load_private_checks
 from .runner import GradingOptions, Row, grade_paths
 
 CSV_COLUMNS = ("fichier", "exercice", "points", "max", "statut", "message")
@@ -36,7 +36,7 @@ def _positive(kind):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m lstm_lib.grading",
+        prog="python -m lstm_grader",
         description=fr("Corrige des copies d'exercices (cahiers .ipynb) : chaque copie est exécutée "
                        "dans son propre processus, les réponses sont jugées hors du noyau de l'élève."),
     )

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .registry import definition
+from lstm_lib.grading.registry import definition
 
 __all__ = ["EXERCISES_DIR", "starter_path", "fill", "solved", "write"]
 
 #: Le dossier des cahiers de départ, dans une copie du dépôt.
-EXERCISES_DIR = Path(__file__).resolve().parents[2] / "exercises"
+EXERCISES_DIR = Path(__file__).resolve().parents[2] / "exercises"  # grader/lstm_grader/copies.py → racine du dépôt
 
 
 def starter_path(name: str, directory: Path | None = None) -> Path:

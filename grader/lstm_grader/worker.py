@@ -1,6 +1,6 @@
-"""Le processus d'exécution d'une copie : ``python -m lstm_lib.grading.worker`` (usage interne).
+"""Le processus d'exécution d'une copie : ``python -m lstm_grader.worker`` (usage interne).
 
-Lancé par le correcteur (:mod:`lstm_lib.grading.runner`) pour **une** copie,
+Lancé par le correcteur (:mod:`lstm_grader.runner`) pour **une** copie,
 avec une limite de mémoire (héritée par le noyau) et un délai total. Il lit
 sa tâche (un pickle écrit par le correcteur) sur l'entrée standard, exécute
 les cellules de code de l'élève une à une dans un noyau neuf (nbclient), avec
