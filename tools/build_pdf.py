@@ -38,6 +38,7 @@ import html
 import http.server
 import io
 import json
+import logging
 import os
 import sys
 import threading
@@ -56,6 +57,11 @@ BOOK_PATH = "/__livre-pdf__.html"  # le document assemblé, servi à côté du s
 PAGE_TIMEOUT_MS = 120_000  # machine chargée : large, ce n'est pas une mesure de vitesse
 NBSP = "\u00a0"
 WIDGET_VIEW = 'script[type="application/vnd.jupyter.widget-view+json"]'
+
+
+# pypdf signale en avertissement des détails de structure du PDF de Chromium qu'il
+# corrige lui-même (« Object count … exceeds defined trailer size ») : bruit, pas erreur.
+logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 
 class PdfError(Exception):
@@ -315,8 +321,9 @@ def chapter_pages(pdf: bytes) -> list[tuple[str, int]]:
     ]
 
 
-def retitle_outline(pdf: bytes, titles: list[str]) -> bytes:
-    """Les signets de premier niveau, renommés d'après les titres des pages.
+def retitle_outline(pdf: bytes, titles: list[str], metadata: dict[str, str]) -> bytes:
+    """Les signets de premier niveau, renommés d'après les titres des pages ; les
+    métadonnées du document (titre, auteur, sujet).
 
     Chromium tire les signets des titres h1 ; il lui arrive d'en répéter le texte
     (« GlossaireGlossaire », surtout quand le titre passe à la ligne). On vérifie que
@@ -326,6 +333,7 @@ def retitle_outline(pdf: bytes, titles: list[str]) -> bytes:
     from pypdf.generic import NameObject, TextStringObject
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    writer.add_metadata(metadata)
     node = writer._root_object["/Outlines"].get_object().get("/First")
     items = []
     while node is not None:
@@ -397,7 +405,9 @@ def build_pdf(html_dir: Path, output: Path, *, root: Path = ROOT, solutions: str
         finally:
             browser.close()
 
-    pdf = retitle_outline(pdf, [s.title for s in snapshots])
+    metadata = {"/Title": title, "/Author": config.get("author", ""),
+                "/Subject": f"Texte et figures sous licence CC BY-SA 4.0{NBSP}; code sous licence MIT"}
+    pdf = retitle_outline(pdf, [s.title for s in snapshots], metadata)
     found = chapter_pages(pdf)
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)

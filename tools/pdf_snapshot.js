@@ -11,7 +11,8 @@
 (args) => {
   const { prefix, pages, solutions } = args;  // pages : {chemin absolu: préfixe}
   const problems = [];
-  const short = (text, n = 100) => (text || "").replace(/\s+/g, " ").trim().slice(0, n);
+  // Blancs ordinaires réduits ; les espaces insécables de la typographie française restent.
+  const short = (text, n = 100) => (text || "").replace(/[ \t\r\n]+/g, " ").trim().slice(0, n);
 
   // 1. Ce qui doit être rendu sur la page vivante.
   for (const m of document.querySelectorAll("article.bd-article div.math, article.bd-article span.math")) {
