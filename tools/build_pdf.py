@@ -9,8 +9,8 @@ ou, depuis un clone neuf, ``tools/build_pdf.sh`` (environnement, site, puis PDF)
 Le PDF arrive dans ``_build/pdf/comprendre-les-lstm.pdf``.
 
 Comment : chaque page de ``_toc.yml``, dans l'ordre du livre, est ouverte dans
-Chromium (celui de Debian, ``/usr/bin/chromium``, piloté par Playwright) sur le site
-servi en local ; on attend MathJax et les widgets, puis on relève le contenu rendu
+Chromium (celui de Debian, ``/usr/bin/chromium``, piloté par Playwright), qui lit
+les fichiers du site sans serveur (voir :class:`SiteRoutes`) ; on attend MathJax et les widgets, puis on relève le contenu rendu
 de l'article (``tools/pdf_snapshot.js``) : les équations sont donc celles du site,
 et chaque widget y est sous la forme que le site affiche sans noyau. Les pages sont
 mises bout à bout dans un seul document, avec une page de titre et une table des
@@ -33,19 +33,16 @@ installation TeX que les registres de paquets d'ici ne fournissent pas.
 from __future__ import annotations
 
 import argparse
-import functools
 import html
-import http.server
 import io
 import json
 import logging
 import os
 import sys
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
@@ -125,39 +122,44 @@ def toc_entries(root: Path = ROOT) -> list[TocEntry]:
     return entries
 
 
-# --- le site servi en local ---------------------------------------------------------
+# --- le site, servi au navigateur sans serveur ------------------------------------------
+
+SITE_ORIGIN = "http://livre.localhost"  # jamais résolue : chaque requête est servie par route()
 
 
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 (signature imposée)
-        pass
+class SiteRoutes:
+    """Sert au navigateur les fichiers du site (et le document assemblé), sans serveur HTTP.
 
+    Playwright intercepte chaque requête (``context.route``) : une adresse de
+    ``SITE_ORIGIN`` reçoit le fichier correspondant de ``html_dir`` (404 s'il manque ou
+    sort du dossier) ; toute autre adresse est coupée (le livre n'en demande aucune).
+    """
 
-class _Server(http.server.ThreadingHTTPServer):
-    daemon_threads = True
+    origin = SITE_ORIGIN
 
-    def handle_error(self, request, client_address):
-        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
-            super().handle_error(request, client_address)
+    def __init__(self, html_dir: Path):
+        self.html_dir = Path(html_dir).resolve()
+        self.document = ""  # le livre assemblé, servi à BOOK_PATH
 
+    def install(self, context) -> None:
+        context.route("**/*", self.handle)
 
-class LocalSite:
-    """Le dossier du site servi sur 127.0.0.1 (port libre), le temps de l'impression."""
-
-    def __init__(self, directory: Path):
-        handler = functools.partial(_Handler, directory=str(directory))
-        self.httpd = _Server(("127.0.0.1", 0), handler)
-        host, port = self.httpd.server_address[:2]
-        self.origin = f"http://{host}:{port}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+    def handle(self, route) -> None:
+        url = urlsplit(route.request.url)
+        if f"{url.scheme}://{url.netloc}" != SITE_ORIGIN:
+            route.abort()
+            return
+        path = unquote(url.path)
+        if path == BOOK_PATH:
+            route.fulfill(status=200, body=self.document, content_type="text/html; charset=utf-8")
+            return
+        target = (self.html_dir / path.lstrip("/")).resolve()
+        if target.is_dir():
+            target = target / "index.html"
+        if not target.is_relative_to(self.html_dir) or not target.is_file():
+            route.fulfill(status=404, body="")
+            return
+        route.fulfill(status=200, path=str(target))
 
 
 # --- relevé des pages -------------------------------------------------------------------
@@ -182,20 +184,7 @@ def _prefix(index: int) -> str:
     return f"p{index}-"
 
 
-def _guard_origin(page, origin: str) -> None:
-    """Le livre ne fait aucune requête hors du site : on les coupe, au cas où."""
-
-    def route(request_route):
-        url = request_route.request.url
-        if url.startswith(origin + "/") or url.split(":", 1)[0] in ("data", "blob", "about"):
-            request_route.continue_()
-        else:
-            request_route.abort()
-
-    page.route("**/*", route)
-
-
-def snapshot_pages(context, site: LocalSite, entries: list[TocEntry], solutions: str) -> list[PageSnapshot]:
+def snapshot_pages(context, site: SiteRoutes, entries: list[TocEntry], solutions: str) -> list[PageSnapshot]:
     script = (HERE / "pdf_snapshot.js").read_text(encoding="utf-8")
     pages = {"/" + quote(f"{e.docname}.html"): _prefix(i) for i, e in enumerate(entries)}
     if entries:
@@ -204,7 +193,6 @@ def snapshot_pages(context, site: LocalSite, entries: list[TocEntry], solutions:
     snapshots, problems = [], []
     for index, entry in enumerate(entries):
         page = context.new_page()
-        _guard_origin(page, site.origin)
         errors: list[str] = []
         page.on("pageerror", lambda error, errors=errors: errors.append(str(error)))
         try:
@@ -286,11 +274,9 @@ FOOTER = (
 )
 
 
-def print_pdf(context, site: LocalSite, document: str, title: str) -> bytes:
+def print_pdf(context, site: SiteRoutes, document: str, title: str) -> bytes:
+    site.document = document
     page = context.new_page()
-    _guard_origin(page, site.origin)
-    page.route(site.origin + BOOK_PATH, lambda r: r.fulfill(status=200, body=document,
-                                                            content_type="text/html; charset=utf-8"))
     try:
         page.goto(site.origin + BOOK_PATH, wait_until="load")
         page.evaluate("async () => { await document.fonts.ready; }")
@@ -377,12 +363,14 @@ def build_pdf(html_dir: Path, output: Path, *, root: Path = ROOT, solutions: str
         if echo:
             print(message, flush=True)
 
-    with LocalSite(html_dir) as site, sync_playwright() as playwright:
+    site = SiteRoutes(html_dir)
+    with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         try:
             context = browser.new_context(locale="fr-FR", viewport={"width": 900, "height": 1200},
                                           service_workers="block")
             context.set_default_timeout(PAGE_TIMEOUT_MS)
+            site.install(context)
             say(f"Relevé des {len(entries)} pages du livre…")
             snapshots = snapshot_pages(context, site, entries, solutions)
             title = config.get("title", "")
