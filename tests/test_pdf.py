@@ -143,6 +143,7 @@ def _tiny_site(tmp_path: Path, body: str) -> tuple[Path, Path]:
     root, html_dir = tmp_path / "livre", tmp_path / "livre" / "_build" / "html"
     html_dir.mkdir(parents=True)
     (root / "_config.yml").write_text("title: Essai\nauthor: Moi\n", encoding="utf-8")
+    (root / "_toc.yml").write_text("format: jb-book\nroot: page\n", encoding="utf-8")
     (html_dir / "index.html").write_text('<meta http-equiv="Refresh" content="0; url=page.html" />', encoding="utf-8")
     page = f"""<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Essai</title></head>
         <body><article class="bd-article"><section id="essai"><h1>Essai</h1>{body}</section></article></body></html>"""
@@ -150,30 +151,39 @@ def _tiny_site(tmp_path: Path, body: str) -> tuple[Path, Path]:
     return root, html_dir
 
 
-def _build(root: Path, html_dir: Path, tmp_path: Path):
-    return build_pdf.build_pdf(html_dir, tmp_path / "essai.pdf", root=root,
-                               entries=[build_pdf.TocEntry("page", 0, None)], echo=False)
+def _command(root: Path, tmp_path: Path, *extra: str) -> subprocess.CompletedProcess:
+    # Dans un processus à part, comme dans le README (et hors de la boucle asyncio que
+    # les tests dans le navigateur laissent ouverte dans celui-ci).
+    return subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "build_pdf.py"), "--root", str(root),
+         "--output", str(tmp_path / "essai.pdf"), "--json", *extra],
+        capture_output=True, text=True, timeout=600,
+    )
 
 
 def test_a_complete_tiny_page_prints(tmp_path):
-    root, html_dir = _tiny_site(tmp_path, "<p>Un paragraphe.</p>")
-    report = _build(root, html_dir, tmp_path)
-    assert report.pages >= 3 and report.chapters == [("Essai", 3)]  # titre, table, puis la page
+    root, _ = _tiny_site(tmp_path, "<p>Un paragraphe.</p>")
+    result = _command(root, tmp_path)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["pages"] >= 3 and report["chapters"] == [["Essai", 3]]  # titre, table, puis la page
 
 
 def test_an_empty_widget_box_is_refused(tmp_path):
     widget = ('<div class="cell_output"><script type="application/vnd.jupyter.widget-view+json">'
               '{"version_major": 2, "version_minor": 0, "model_id": "abc"}</script></div>')
-    root, html_dir = _tiny_site(tmp_path, widget)
-    with pytest.raises(build_pdf.PdfError, match="widget sans rendu"):
-        _build(root, html_dir, tmp_path)
+    root, _ = _tiny_site(tmp_path, widget)
+    result = _command(root, tmp_path)
+    assert result.returncode == 1
+    assert "widget sans rendu" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "essai.pdf").exists()
 
 
 def test_an_unrendered_equation_is_refused(tmp_path):
-    root, html_dir = _tiny_site(tmp_path, r'<p><span class="math notranslate nohighlight">\(x^2\)</span></p>')
-    with pytest.raises(build_pdf.PdfError, match=r"équation non rendue : \\\(x\^2\\\)"):
-        _build(root, html_dir, tmp_path)
+    root, _ = _tiny_site(tmp_path, r'<p><span class="math notranslate nohighlight">\(x^2\)</span></p>')
+    result = _command(root, tmp_path)
+    assert result.returncode == 1
+    assert r"page : équation non rendue : \(x^2\)" in result.stderr
 
 
 def test_missing_site_gets_a_french_error(tmp_path):
@@ -181,8 +191,8 @@ def test_missing_site_gets_a_french_error(tmp_path):
         build_pdf.build_pdf(tmp_path / "rien", tmp_path / "x.pdf", echo=False)
 
 
-def test_bad_solutions_option_gets_a_french_error(tmp_path, capsys):
-    root, html_dir = _tiny_site(tmp_path, "<p>Un paragraphe.</p>")
-    code = build_pdf.main(["--html", str(html_dir), "--output", str(tmp_path / "x.pdf"), "--solutions", "toutes"])
-    assert code == 1
-    assert "« omit » ou « open » attendu ; reçu « toutes »" in capsys.readouterr().err
+def test_bad_solutions_option_gets_a_french_error(tmp_path):
+    root, _ = _tiny_site(tmp_path, "<p>Un paragraphe.</p>")
+    result = _command(root, tmp_path, "--solutions", "toutes")
+    assert result.returncode == 1
+    assert "« omit » ou « open » attendu ; reçu « toutes »" in result.stderr

@@ -352,6 +352,9 @@ def build_pdf(html_dir: Path, output: Path, *, root: Path = ROOT, solutions: str
     if not CHROMIUM.is_file():
         raise PdfError(f"Chromium est introuvable ({CHROMIUM}) : apt-get install chromium, "
                        "ou indiquez son chemin dans la variable CHROMIUM.")
+    for name in ("_config.yml", "_toc.yml"):
+        if not (Path(root) / name).is_file():
+            raise PdfError(f"{name} introuvable dans {root} : --root doit désigner la racine du livre.")
     if solutions not in ("omit", "open"):
         raise PdfError(f"--solutions : « omit » ou « open » attendu ; reçu « {solutions} »")
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")) or {}
@@ -422,8 +425,10 @@ def build_pdf(html_dir: Path, output: Path, *, root: Path = ROOT, solutions: str
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="Imprime le livre entier en PDF, depuis le site construit.")
-    parser.add_argument("--html", type=Path, default=ROOT / "_build" / "html",
-                        help="dossier du site construit (défaut : _build/html)")
+    parser.add_argument("--root", type=Path, default=ROOT,
+                        help="racine du livre : _config.yml et _toc.yml (défaut : ce dépôt)")
+    parser.add_argument("--html", type=Path, default=None,
+                        help="dossier du site construit (défaut : _build/html sous la racine)")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT,
                         help=f"fichier PDF à écrire (défaut : {DEFAULT_OUTPUT.relative_to(ROOT)})")
     parser.add_argument("--solutions", default="omit",
@@ -431,7 +436,8 @@ def main(argv=None) -> int:
     parser.add_argument("--json", action="store_true", help="écrire aussi le bilan en JSON sur la sortie")
     args = parser.parse_args(argv)
     try:
-        report = build_pdf(args.html, args.output, solutions=args.solutions)
+        html_dir = args.html if args.html is not None else args.root / "_build" / "html"
+        report = build_pdf(html_dir, args.output, root=args.root, solutions=args.solutions)
     except PdfError as error:
         print(f"Erreur : {error}", file=sys.stderr)
         return 1
