@@ -77,10 +77,11 @@ def test_untouched_starter_is_not_attempted(nb, ex):
 
 
 @pytest.mark.parametrize("nb, ex", ALL)
-def test_plausible_wrong_answer_scores_zero_with_its_explanation(nb, ex):
+def test_plausible_wrong_answer_loses_points_with_its_explanation(nb, ex):
     source, fragment = WRONG[nb][ex.key]
     verdict = check_locally(ex, namespace(source))
-    assert verdict.statut == "faux" and verdict.points == 0, verdict
+    assert (verdict.statut, verdict.points == 0) in (("faux", True), ("partiel", False)), verdict
+    assert verdict.points < ex.points
     assert fragment in verdict.message, verdict.message
 
 
@@ -98,7 +99,7 @@ def test_every_typical_mistake_is_recognised(ex, message, wrong):
     ns = {"_wrong": wrong}
     exec(f"def {ex.target}(*args):\n    return _wrong(*args)\n", ns)
     verdict = check_locally(ex, ns)
-    assert verdict.statut == "faux" and verdict.points == 0
+    assert verdict.statut in ("faux", "partiel") and verdict.points < ex.points, verdict
     assert fr(message) in verdict.message
 
 
@@ -187,7 +188,7 @@ def test_choice_table_partial_answers():
 
 def test_value_answer_must_be_a_number():
     ex = definition("ex01").EXERCISES[2]
-    for bad, fragment in (("'44'", "un nombre"), ("[44]", "un nombre"), ("44.5", "entier"), ("float('nan')", "fini")):
+    for bad, fragment in (("'44'", "un nombre"), ("[44, 45]", "un nombre"), ("44.5", "entier"), ("float('nan')", "fini")):
         verdict = check_locally(ex, namespace(f"n_steps_1pct = {bad}"))
         assert verdict.statut == "faux" and fragment in verdict.message, (bad, verdict)
 
@@ -218,11 +219,11 @@ def test_cahier_display_in_plain_text(capsys, monkeypatch):
     ex1.solution()
     cahier.bilan()
     out = capsys.readouterr().out
-    assert "✔ Exercice ex1 — réussi (2/2 point(s))" in out
+    assert "✔ Exercice ex1 — réussi (2/2 points)" in out
     assert "non tenté" in out and "pas encore tenté" in out
     assert "Indice (ex1)" in out and "np.concatenate" in out
     assert "def forget_gate" in out
-    assert f"Total{NBSP}: 2/10" in out
+    assert f"Total{NBSP}: 2/10 points" in out and "(s)" not in out
 
 
 def test_cahier_rich_display_has_html():
