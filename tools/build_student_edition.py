@@ -36,6 +36,7 @@ corrigés ; le correcteur les reçoit avec ``--checks`` du même chemin.
 from __future__ import annotations
 
 import argparse
+import ast
 import copy
 import html
 import json
@@ -386,13 +387,19 @@ def readable_text(path: Path) -> str:
         return raw + "\n" + "\n".join("".join(s) if isinstance(s, list) else s for s in _strings(data))
     if path.suffix in (".html", ".js"):
         return raw + "\n" + html.unescape(_TAG.sub("", raw))
-    if path.suffix == ".py" and "CATALOG = " in raw:  # un catalogue : la chaîne JSON relue
+    if path.suffix == ".py":  # les chaînes du code, recollées (« "a" "b" » sur deux lignes) et décodées
         try:
-            ns: dict = {}
-            exec(compile(raw, str(path), "exec"), ns)
-            return raw + "\n" + "\n".join(_strings(json.loads(ns["CATALOG"])))
-        except Exception:
+            constants = [node.value for node in ast.walk(ast.parse(raw))
+                         if isinstance(node, ast.Constant) and isinstance(node.value, str)]
+        except (SyntaxError, ValueError):
             return raw
+        for text in list(constants):
+            if text.lstrip().startswith("{"):  # un catalogue : la chaîne JSON relue
+                try:
+                    constants += list(_strings(json.loads(text)))
+                except json.JSONDecodeError:
+                    pass
+        return raw + "\n" + "\n".join(constants)
     return raw
 
 
