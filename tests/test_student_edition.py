@@ -23,7 +23,7 @@ import pytest
 import yaml
 
 from lstm_lib.grading import definition, notebooks
-from lstm_lib.grading.registry import _PRIVATE, clear_private_checks, load_private_checks
+from lstm_lib.grading.registry import clear_private_checks, load_private_checks, private_checks
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
@@ -129,7 +129,7 @@ def built(tmp_path_factory):
     try:
         load_private_checks(private)
         modules = [definition(name) for name in notebooks()]
-        secrets = edition.secrets_of(modules, list(_PRIVATE.items()))
+        secrets = edition.secrets_of(modules, list(private_checks().items()))
     finally:
         clear_private_checks()
     return {"depot": output / "depot", "site": output / "_build" / "html", "installed": installed,

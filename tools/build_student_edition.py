@@ -60,8 +60,8 @@ import make_exercises  # noqa: E402
 
 from lstm_lib.grading import harvest, layout  # noqa: E402
 from lstm_lib.grading.catalog import FORMAT  # noqa: E402
-from lstm_lib.grading.core import ChoiceExercise, FunctionExercise, ValueExercise  # noqa: E402
-from lstm_lib.grading.registry import _PRIVATE, definition, load_private_checks, notebooks  # noqa: E402
+from lstm_lib.grading.core import ChoiceExercise, FunctionExercise, ValueExercise, fr  # noqa: E402
+from lstm_lib.grading.registry import definition, load_private_checks, notebooks, private_checks  # noqa: E402
 
 SUFFIX = " (édition élève)"
 STUDENT = layout.EDITIONS[1]
@@ -70,7 +70,7 @@ CATALOG_SEED = 2024
 #: Ce que le dépôt de l'édition élève ne contient pas (chemins relatifs, « / » final : un dossier).
 EXCLUDED = ("tests/", "benchmarks/", ".ci/", "tools/build_student_edition.py", "tools/make_exercises.py")
 SOURCE_FILE = re.compile(r"^lstm_lib/grading/ex\d\d\.py$")
-GENERATED_NOTE = "édition élève générée par tools/build_student_edition.py — ne pas modifier"
+TOOL = "tools/build_student_edition.py"
 
 
 # --------------------------------------------------------------------------
@@ -168,7 +168,7 @@ def catalog_for(module, seed: int = CATALOG_SEED) -> dict:
 def catalog_module(module, seed: int = CATALOG_SEED) -> str:
     """Le texte du module ``student/exNN.py`` : le catalogue en JSON dans une chaîne."""
     text = json.dumps(catalog_for(module, seed), ensure_ascii=False, sort_keys=True)
-    return (f'"""Catalogue public du cahier {module.NOTEBOOK} : {GENERATED_NOTE}.\n\n'
+    return (f'"""Catalogue public du cahier {module.NOTEBOOK} (édition élève), généré par {TOOL} — ne pas modifier.\n\n'
             f"Voir lstm_lib.grading.catalog pour son format.\n\"\"\"\n\nCATALOG = {text!r}\n")
 
 
@@ -271,7 +271,8 @@ def make_depot(depot: Path, modules, repository: str, branch: str | None = None,
     student = depot / "lstm_lib" / "grading" / "student"
     student.mkdir(parents=True, exist_ok=True)
     (student / "__init__.py").write_text(
-        f'"""Catalogues publics des cahiers ({GENERATED_NOTE})."""\n', encoding="utf-8")
+        f'"""Catalogues publics des cahiers (édition élève), générés par {TOOL} — ne pas modifier."""\n',
+        encoding="utf-8")
     for module in modules:
         text = catalog_module(module)
         self_check_catalog(module, text)
@@ -283,7 +284,7 @@ def make_depot(depot: Path, modules, repository: str, branch: str | None = None,
     index = depot / "exercises" / "index.md"
     index.write_text(make_exercises.index_text(index.read_text(encoding="utf-8"), modules, STUDENT), encoding="utf-8")
     toc = yaml.safe_load((depot / "_toc.yml").read_text(encoding="utf-8"))
-    (depot / "_toc.yml").write_text(f"# Table des matières de l'{GENERATED_NOTE}.\n"
+    (depot / "_toc.yml").write_text(f"# Table des matières de l'édition élève, générée par {TOOL} — ne pas modifier.\n"
                                     + yaml.safe_dump(_toc_with(toc, modules), allow_unicode=True, sort_keys=False),
                                     encoding="utf-8")
     # Les pages : sans blocs {solution} ; la cellule Colab installe l'édition élève.
@@ -295,12 +296,12 @@ def make_depot(depot: Path, modules, repository: str, branch: str | None = None,
         elif path.suffix == ".md" and rel not in ("README.md", "CONTRIBUTING.md"):
             path.write_text(strip_solutions(path.read_text(encoding="utf-8")), encoding="utf-8")
     config = student_config(load_base(root), repository, branch)
-    (depot / "_config.yml").write_text(f"# Configuration de l'{GENERATED_NOTE}.\n"
+    (depot / "_config.yml").write_text(f"# Configuration de l'édition élève, générée par {TOOL} — ne pas modifier.\n"
                                        + yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
                                        encoding="utf-8")
     readme = depot / "README.md"
-    readme.write_text(f"> **Édition élève** ({GENERATED_NOTE}) : les exercices notés sans leurs "
-                      f"solutions ni leurs corrigés.\n\n" + readme.read_text(encoding="utf-8"), encoding="utf-8")
+    readme.write_text(fr(f"> **Édition élève**, générée par `{TOOL}` (ne pas modifier) : les exercices notés "
+                         f"sans leurs solutions ni leurs corrigés.\n\n") + readme.read_text(encoding="utf-8"), encoding="utf-8")
 
 
 # --------------------------------------------------------------------------
@@ -479,7 +480,7 @@ def main(argv: list[str] | None = None) -> int:
         if (rc := build_site(depot, output)) != 0:
             return rc
         print(f"Site de l'édition élève : {output / '_build' / 'html' / 'index.html'}")
-    secrets = secrets_of(modules, list(_PRIVATE.items()))
+    secrets = secrets_of(modules, list(private_checks().items()))
     leaks = find_leaks([depot] + ([] if args.no_site else [output / "_build" / "html"]), secrets)
     if leaks:
         print("\nL'édition élève contient des solutions, des corrigés ou des vérifications cachées :", file=sys.stderr)

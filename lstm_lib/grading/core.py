@@ -511,7 +511,7 @@ class Exercise:
 
     def has_answer_key(self) -> bool:
         """L'exercice a-t-il de quoi juger (corrigé, référence) ? Sinon il enregistre seulement."""
-        raise NotImplementedError
+        return True
 
     # Ce qu'on envoie à la récolte.
     def make_spec(self, rng: np.random.Generator) -> dict:

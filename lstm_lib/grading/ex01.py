@@ -1,4 +1,9 @@
-"""Exercices du chapitre 1 : pourquoi un LSTM ? Les limites des RNN."""
+"""Exercices du chapitre 1 : pourquoi un LSTM ? Les limites des RNN.
+
+Source unique du cahier ``exercises/ex01_pourquoi_lstm.ipynb`` et de sa ligne dans
+``exercises/index.md``, générés par ``python tools/make_exercises.py`` (format :
+:mod:`lstm_lib.grading.registry`).
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,9 @@
-"""Exercices du chapitre 2 : structure d'une cellule et portes."""
+"""Exercices du chapitre 2 : structure d'une cellule et portes.
+
+Source unique du cahier ``exercises/ex02_portes.ipynb`` et de sa ligne dans
+``exercises/index.md``, générés par ``python tools/make_exercises.py`` (format :
+:mod:`lstm_lib.grading.registry`).
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,9 @@
-"""Exercices du chapitre 3 : la mémoire, mise à jour et sortie."""
+"""Exercices du chapitre 3 : la mémoire, mise à jour et sortie.
+
+Source unique du cahier ``exercises/ex03_memoire.ipynb`` et de sa ligne dans
+``exercises/index.md``, générés par ``python tools/make_exercises.py`` (format :
+:mod:`lstm_lib.grading.registry`).
+"""
 
 from __future__ import annotations
 

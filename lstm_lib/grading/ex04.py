@@ -1,4 +1,9 @@
-"""Exercices du chapitre 4 : l'intuition d'ingénieur, un filtre adaptatif."""
+"""Exercices du chapitre 4 : l'intuition d'ingénieur, un filtre adaptatif.
+
+Source unique du cahier ``exercises/ex04_filtre_adaptatif.ipynb`` et de sa ligne dans
+``exercises/index.md``, générés par ``python tools/make_exercises.py`` (format :
+:mod:`lstm_lib.grading.registry`).
+"""
 
 from __future__ import annotations
 

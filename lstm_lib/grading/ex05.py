@@ -2,6 +2,10 @@
 
 Les références qui ont besoin de PyTorch l'importent à l'appel seulement :
 importer ce module n'importe pas torch.
+
+Source unique du cahier ``exercises/ex05_pytorch.ipynb`` et de sa ligne dans
+``exercises/index.md``, générés par ``python tools/make_exercises.py`` (format :
+:mod:`lstm_lib.grading.registry`).
 """
 
 from __future__ import annotations

@@ -1,4 +1,9 @@
-"""Exercices du chapitre 6 : la bidirectionnalité."""
+"""Exercices du chapitre 6 : la bidirectionnalité.
+
+Source unique du cahier ``exercises/ex06_bidirectionnalite.ipynb`` et de sa ligne dans
+``exercises/index.md``, générés par ``python tools/make_exercises.py`` (format :
+:mod:`lstm_lib.grading.registry`).
+"""
 
 from __future__ import annotations
 

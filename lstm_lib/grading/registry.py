@@ -48,7 +48,7 @@ from types import ModuleType
 from .core import Exercise
 
 __all__ = ["NOTEBOOKS", "notebooks", "definition", "exercises_for", "register", "load_private_checks",
-           "identify", "validate_source", "source_path"]
+           "identify", "validate_source", "private_checks", "clear_private_checks"]
 
 _HERE = Path(__file__).parent
 _NAME = re.compile(r"(ex\d\d)(_\w+)?")
@@ -97,11 +97,9 @@ def definition(name: str):
     return cached
 
 
-def source_path(name: str) -> Path | None:
-    """Le fichier de la source d'un cahier (None pour un catalogue de l'édition élève)."""
-    module = definition(name)
-    path = getattr(module, "__file__", None)
-    return Path(path) if path and getattr(module, "EDITION", "publique") != "eleve" else None
+def private_checks() -> dict[str, list[Exercise]]:
+    """Les vérifications privées enregistrées (:func:`register`), par cahier."""
+    return {short: list(checks) for short, checks in _PRIVATE.items()}
 
 
 def exercises_for(name: str, *, private: bool = True) -> list[Exercise]:
