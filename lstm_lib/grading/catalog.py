@@ -1,24 +1,24 @@
-"""Le catalogue public d'un cahier : ce que l'édition élève installe à la place de la source.
+"""Le catalogue public d'un cahier : ce que l'édition élève installe à la place de la source.
 
-La source d'un cahier (``lstm_lib/grading/exNN.py``) contient tout : énoncés,
+La source d'un cahier (``lstm_lib/grading/exNN.py``) contient tout : énoncés,
 indices, solutions, corrigés des questions, références. L'édition élève
-(``tools/build_student_edition.py``) ne l'installe pas ; elle installe à sa
+(``tools/build_student_edition.py``) ne l'installe pas ; elle installe à sa
 place un **catalogue** (``lstm_lib/grading/student/exNN.py``, généré), qui ne
 contient que ce que la vérification dans le cahier peut montrer sans rien
-donner :
+donner :
 
-- pour chaque exercice : clé, titre, barème, cible, cellule, indices ;
-- pour une fonction à écrire : quelques entrées d'essai fixes, les résultats
+- pour chaque exercice : clé, titre, barème, cible, cellule, indices ;
+- pour une fonction à écrire : quelques entrées d'essai fixes, les résultats
   attendus sur ces entrées et ceux des erreurs typiques (des nombres, jamais du
   code), les noms interdits, les parties notées. La vérification y compare la
-  fonction de l'élève ; le correcteur, lui, la juge sur des entrées neuves,
+  fonction de l'élève ; le correcteur, lui, la juge sur des entrées neuves,
   tirées avec sa graine secrète. Un exercice à juge sur mesure (``check``)
-  n'a que la forme attendue : ses valeurs sont jugées à la correction ;
-- pour une question à choix ou une valeur à trouver : les lettres (ou les
+  n'a que la forme attendue : ses valeurs sont jugées à la correction ;
+- pour une question à choix ou une valeur à trouver : les lettres (ou les
   clés) permises, **sans** la bonne réponse. La vérification contrôle la forme
-  de la réponse et l'enregistre, sans verdict (statut « enregistré »).
+  de la réponse et l'enregistre, sans verdict (statut « enregistré »).
 
-Format (JSON dans une chaîne, version :data:`FORMAT`) ::
+Format (JSON dans une chaîne, version :data:`FORMAT`) ::
 
     {"format": 1, "notebook": "ex02_portes", "title": …, "intro": …, "chapter": …,
      "exercises": [{"key", "title", "points", "target", "cell", "hints", "kind", …}]}
@@ -26,7 +26,7 @@ Format (JSON dans une chaîne, version :data:`FORMAT`) ::
 avec ``kind`` ∈ ``function`` (``forbidden``, ``parts``, ``cases``, ``expected``,
 ``mistakes``, ``values_at_grading``), ``value``, ``choice`` (``choices``),
 ``table`` (``questions``). Les valeurs sont codées comme la récolte
-(:mod:`.harvest`) et relues par :func:`.core.decode`.
+(:mod:`.harvest`) et relues par :func:`.core.decode`.
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ def rebuild(value):
 
 
 def _expected(value):
-    """Un résultat attendu décodé : un objet à champs devient le dictionnaire de ses champs."""
+    """Un résultat attendu décodé : un objet à champs devient le dictionnaire de ses champs."""
     if isinstance(value, DecodedObject):
         return {k: _expected(v) for k, v in value.fields.items()}
     if isinstance(value, tuple):
@@ -96,7 +96,7 @@ class PublicCasesExercise(FunctionExercise):
     values_at_grading: bool = False
 
     def has_answer_key(self) -> bool:
-        return False  # des résultats d'essai, pas un corrigé : jamais une note
+        return False  # des résultats d'essai, pas un corrigé : jamais une note
 
     def make_spec(self, rng):
         return {"target": self.target, "kind": "function", "cases": copy.deepcopy(self.stored_cases)}
@@ -118,8 +118,8 @@ class PublicCasesExercise(FunctionExercise):
             if problem:
                 return self._verdict(False, message=problem)
         return Verdict(0.0, self.points, ENREGISTRE,
-                       f"la forme et le type du résultat sont bons sur les entrées d'essai ; "
-                       f"les valeurs : {RECORDED}")
+                       f"la forme et le type du résultat sont bons sur les entrées d'essai ; "
+                       f"les valeurs : {RECORDED}")
 
 
 def _exercise(entry: dict):
@@ -144,14 +144,14 @@ def _exercise(entry: dict):
         return ChoiceExercise(**common, choices={c: "" for c in entry["choices"]})
     if kind == "table":
         return ChoiceExercise(**common, questions={q: "" for q in entry["questions"]})
-    raise ValueError(f"catalogue : sorte d'exercice inconnue « {kind} »")
+    raise ValueError(f"catalogue : sorte d'exercice inconnue « {kind} »")
 
 
 def load(text: str) -> SimpleNamespace:
     """Un catalogue (texte JSON) sous la forme d'un module de définitions sans corrigés."""
     data = json.loads(text)
     if data.get("format") != FORMAT:
-        raise ValueError(f"catalogue au format {data.get('format')!r} ; attendu {FORMAT} "
+        raise ValueError(f"catalogue au format {data.get('format')!r} ; attendu {FORMAT} "
                          f"(réinstallez lstm_lib de la même édition que les cahiers)")
     return SimpleNamespace(
         NOTEBOOK=data["notebook"], TITLE=data["title"], INTRO=data.get("intro", ""),

@@ -1,4 +1,4 @@
-"""Les exercices et leurs juges : ce qui décide d'une note.
+"""Les exercices et leurs juges : ce qui décide d'une note.
 
 Un exercice dit **où** est la réponse (une variable ou une fonction du cahier,
 dans une cellule repérée par son identifiant), **comment** la récolter (sur
@@ -6,33 +6,33 @@ quelles entrées appeler la fonction) et **comment la juger** (comparaison aux
 calculs de référence de ``lstm_lib``). Le jugement se fait toujours hors du
 noyau de l'élève, sur des valeurs décodées depuis du JSON.
 
-Trois sortes d'exercices :
+Trois sortes d'exercices :
 
-- :class:`FunctionExercise` — une fonction à écrire, appelée sur des entrées
-  tirées au hasard au moment de la correction ;
-- :class:`ValueExercise` — une valeur numérique (trouvée par exemple avec un widget) ;
-- :class:`ChoiceExercise` — une question à choix multiple (une lettre, ou un
+- :class:`FunctionExercise` — une fonction à écrire, appelée sur des entrées
+  tirées au hasard au moment de la correction ;
+- :class:`ValueExercise` — une valeur numérique (trouvée par exemple avec un widget) ;
+- :class:`ChoiceExercise` — une question à choix multiple (une lettre, ou un
   dictionnaire de réponses oui/non).
 
-Un juge ne révèle jamais la valeur attendue : il dit ce qui ne va pas (forme,
+Un juge ne révèle jamais la valeur attendue : il dit ce qui ne va pas (forme,
 type, NaN, exception, erreur typique reconnue) sans la donner. Un exercice
 **sans corrigé** (une question à choix sans ``answer``, une valeur sans
-``check`` : c'est le cas dans l'édition élève, voir :mod:`.catalog`) ne juge
-pas : il contrôle la forme de la réponse et l'enregistre (statut
-« enregistré ») ; le verdict vient de la correction de l'enseignant.
+``check`` : c'est le cas dans l'édition élève, voir :mod:`.catalog`) ne juge
+pas : il contrôle la forme de la réponse et l'enregistre (statut
+« enregistré ») ; le verdict vient de la correction de l'enseignant.
 
-Règles communes à tous les exercices (écrites une fois, ici) :
+Règles communes à tous les exercices (écrites une fois, ici) :
 
-- **un nombre** : un entier, un flottant, un scalaire numpy, ou tout tableau,
-  liste ou tuple d'un seul nombre (:func:`as_number`) ; « 2,197 » écrit avec une
-  virgule est un tuple, et le message le dit ;
-- **un tableau** : un ``numpy.ndarray``, un tenseur PyTorch, ou une liste (ou un
-  tuple) de nombres, même imbriquée (:func:`as_array`) ;
-- **appels interdits** : une fonction à écrire soi-même ne doit ni appeler les
+- **un nombre** : un entier, un flottant, un scalaire numpy, ou tout tableau,
+  liste ou tuple d'un seul nombre (:func:`as_number`) ; « 2,197 » écrit avec une
+  virgule est un tuple, et le message le dit ;
+- **un tableau** : un ``numpy.ndarray``, un tenseur PyTorch, ou une liste (ou un
+  tuple) de nombres, même imbriquée (:func:`as_array`) ;
+- **appels interdits** : une fonction à écrire soi-même ne doit ni appeler les
   fonctions de ``lstm_lib`` qu'elle remplace, ni en être une
-  (:func:`forbidden_in_cells` sur le code, et l'origine de l'objet récolté) ;
-- **crédit partiel** : un résultat en plusieurs parties (``parts``) rapporte la
-  part des points des parties justes ; un tableau de oui/non aussi.
+  (:func:`forbidden_in_cells` sur le code, et l'origine de l'objet récolté) ;
+- **crédit partiel** : un résultat en plusieurs parties (``parts``) rapporte la
+  part des points des parties justes ; un tableau de oui/non aussi.
 """
 
 from __future__ import annotations
@@ -76,18 +76,18 @@ ERREUR = "erreur"
 INTROUVABLE = "introuvable"
 NON_NOTE = "non noté"
 STATUSES = (REUSSI, PARTIEL, FAUX, NON_TENTE, ERREUR, INTROUVABLE, NON_NOTE)
-#: Statut de la vérification dans le cahier (jamais d'une note) : réponse sans corrigé local.
+#: Statut de la vérification dans le cahier (jamais d'une note) : réponse sans corrigé local.
 ENREGISTRE = "enregistré"
 
 NBSP = "\u00a0"
 
 
 def fr(text: str) -> str:
-    """Typographie française : espace insécable avant « : ; ? ! » et dans les guillemets."""
+    """Typographie française : espace insécable avant « : ; ? ! » et dans les guillemets."""
     parts = _CODE.split(text)
     for k in range(0, len(parts), 2):  # les parties paires sont hors code et hors maths
         parts[k] = re.sub(r" ([:;?!»])", NBSP + r"\1", parts[k])
-        parts[k] = parts[k].replace("\u00ab ", "\u00ab" + NBSP)  # « suivi d'une espace
+        parts[k] = parts[k].replace("\u00ab ", "\u00ab" + NBSP)  # « suivi d'une espace
     return "".join(parts)
 
 
@@ -112,17 +112,17 @@ class Verdict:
 
 
 def number(x: float, digits: int | None = 2) -> str:
-    """Un nombre à la française (« 0,85 », « 50 688 ») : :func:`lstm_lib.style.format_fr`."""
+    """Un nombre à la française (« 0,85 », « 50 688 ») : :func:`lstm_lib.style.format_fr`."""
     return format_fr(x, digits)
 
 
 def plural(n: float, word: str, plural_form: str | None = None) -> str:
-    """« 1 point », « 2 points », « 0,75 point » : le pluriel français commence à 2."""
+    """« 1 point », « 2 points », « 0,75 point » : le pluriel français commence à 2."""
     return f"{format_fr(n)} {word if abs(n) < 2 else (plural_form or word + 's')}"
 
 
 def join_fr(items: list[str]) -> str:
-    """« a », « a et b », « a, b et c »."""
+    """« a », « a et b », « a, b et c »."""
     items = list(items)
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " et " + items[-1]
 
@@ -132,7 +132,7 @@ class InvalidHarvest(ValueError):
 
 
 # --------------------------------------------------------------------------
-# Décodage de la récolte (JSON venu du noyau) : strict, jamais de pickle.
+# Décodage de la récolte (JSON venu du noyau) : strict, jamais de pickle.
 # --------------------------------------------------------------------------
 
 _ALLOWED_DTYPES = {
@@ -150,7 +150,7 @@ class Opaque:
 
     def describe(self) -> str:
         if self.kind == "ellipsis":
-            return "« ... » (Ellipsis)"
+            return "« ... » (Ellipsis)"
         if self.kind == "callable":
             return f"une fonction ({self.type})"
         if self.kind == "array_other":
@@ -167,7 +167,7 @@ class DecodedObject:
 
 
 def decode(node: Any) -> Any:
-    """Reconstruit une valeur depuis :func:`harvest.encode` ; lève :class:`InvalidHarvest`."""
+    """Reconstruit une valeur depuis :func:`harvest.encode` ; lève :class:`InvalidHarvest`."""
     if not isinstance(node, dict) or "t" not in node:
         raise InvalidHarvest("nœud sans type")
     t = node["t"]
@@ -259,8 +259,8 @@ def describe(value: Any) -> str:
 def as_array(value) -> np.ndarray | None:
     """Un résultat numérique sous forme de tableau, ou None s'il n'en est pas un.
 
-    Acceptés : tableau numpy (ou tenseur, récolté comme un tableau), nombre,
-    scalaire numpy, liste ou tuple de nombres (même imbriqués). Refusés : les
+    Acceptés : tableau numpy (ou tenseur, récolté comme un tableau), nombre,
+    scalaire numpy, liste ou tuple de nombres (même imbriqués). Refusés : les
     booléens seuls, les chaînes, les objets.
     """
     if isinstance(value, np.ndarray):
@@ -288,7 +288,7 @@ def as_number(value) -> float | None:
 
 
 def decimal_comma(value) -> str | None:
-    """« 2,197 » lu par Python : le tuple ``(2, 197)``. Rend le texte tapé, ou None."""
+    """« 2,197 » lu par Python : le tuple ``(2, 197)``. Rend le texte tapé, ou None."""
     if (isinstance(value, tuple) and len(value) == 2
             and all(isinstance(v, int) and not isinstance(v, bool) for v in value) and value[1] >= 0):
         return f"{value[0]},{value[1]}"
@@ -299,8 +299,8 @@ def decimal_comma_hint(value) -> str:
     typed = decimal_comma(value)
     if typed is None:
         return ""
-    return (f" : vous avez sans doute écrit « {typed} » avec une virgule décimale ; en Python, la virgule "
-            f"sépare les éléments d'un tuple. Écrivez le nombre avec un point : {typed.replace(',', '.')}")
+    return (f" : vous avez sans doute écrit « {typed} » avec une virgule décimale ; en Python, la virgule "
+            f"sépare les éléments d'un tuple. Écrivez le nombre avec un point : {typed.replace(',', '.')}")
 
 
 # --------------------------------------------------------------------------
@@ -322,11 +322,11 @@ def compare(expected: Any, got: Any, label: str = "le résultat", *, values: boo
     if isinstance(expected, tuple):
         if not isinstance(got, (tuple, list)):
             if got is None:
-                return f"{label} est None : la fonction ne renvoie rien (oubli du « return » ?)"
-            return (f"{label} devrait être un tuple de {plural(len(expected), 'élément')} ; "
+                return f"{label} est None : la fonction ne renvoie rien (oubli du « return » ?)"
+            return (f"{label} devrait être un tuple de {plural(len(expected), 'élément')} ; "
                     f"reçu {describe(got)}")
         if len(got) != len(expected):
-            return f"{label} devrait contenir {plural(len(expected), 'élément')} ; reçu {len(got)}"
+            return f"{label} devrait contenir {plural(len(expected), 'élément')} ; reçu {len(got)}"
         for k, (e, g) in enumerate(zip(expected, got)):
             msg = compare(e, g, f"l'élément n° {k + 1} du résultat", values=values)
             if msg:
@@ -335,40 +335,40 @@ def compare(expected: Any, got: Any, label: str = "le résultat", *, values: boo
     if isinstance(expected, dict):
         fields = _fields_of(got)
         if fields is None:
-            return f"{label} devrait être un objet à champs ({', '.join(expected)}) ; reçu {describe(got)}"
+            return f"{label} devrait être un objet à champs ({', '.join(expected)}) ; reçu {describe(got)}"
         missing = [k for k in expected if k not in fields]
         if missing:
             return f"{label} n'a pas le{'s' if len(missing) > 1 else ''} champ{'s' if len(missing) > 1 else ''} {', '.join(missing)}"
         for k, e in expected.items():
-            msg = compare(e, fields[k], f"« {k} »", values=values)
+            msg = compare(e, fields[k], f"« {k} »", values=values)
             if msg:
                 return msg
         return None
     if isinstance(expected, (bool, str)):
         if not values:
-            return None if isinstance(got, type(expected)) else f"{label} devrait être {describe(expected)} ; reçu {describe(got)}"
+            return None if isinstance(got, type(expected)) else f"{label} devrait être {describe(expected)} ; reçu {describe(got)}"
         return None if got == expected else f"{label} n'est pas la valeur attendue"
     exp = np.asarray(expected)
     if got is None:
-        return f"{label} est None : la fonction ne renvoie rien (oubli du « return » ?)"
+        return f"{label} est None : la fonction ne renvoie rien (oubli du « return » ?)"
     arr = as_array(got)
     if arr is None:
         what = "un nombre" if exp.ndim == 0 else "un tableau numpy"
-        return f"{label} devrait être {what} ; reçu {describe(got)}"
+        return f"{label} devrait être {what} ; reçu {describe(got)}"
     if exp.ndim == 0 and arr.size == 1:
-        arr = arr.reshape(())  # un nombre dans un conteneur d'un élément : un nombre
+        arr = arr.reshape(())  # un nombre dans un conteneur d'un élément : un nombre
     if arr.shape != exp.shape:
         if exp.ndim == 0:
-            return f"{label} devrait être un seul nombre ; reçu un tableau de forme {arr.shape}"
-        return f"{label} n'a pas la bonne forme : attendu {exp.shape}, reçu {arr.shape}"
+            return f"{label} devrait être un seul nombre ; reçu un tableau de forme {arr.shape}"
+        return f"{label} n'a pas la bonne forme : attendu {exp.shape}, reçu {arr.shape}"
     if exp.dtype.kind == "f" and arr.dtype.kind not in "f":
-        return (f"{label} a le dtype {arr.dtype} ; attendu des flottants "
+        return (f"{label} a le dtype {arr.dtype} ; attendu des flottants "
                 f"(les portes et la mémoire sont des nombres réels, pas des entiers ni des booléens)")
     if not values:
         return None
     if arr.dtype.kind == "f" and not np.all(np.isfinite(arr)):
         n_nan, n_inf = int(np.isnan(arr).sum()), int(np.isinf(arr).sum())
-        return (f"{label} contient {plural(n_nan, 'NaN', 'NaN')} et {plural(n_inf, 'infini')} : "
+        return (f"{label} contient {plural(n_nan, 'NaN', 'NaN')} et {plural(n_inf, 'infini')} : "
                 f"un calcul déborde ou divise par zéro")
     if exp.dtype.kind in "iub" and arr.dtype.kind == "f":
         if not np.all(arr == np.round(arr)):
@@ -393,11 +393,11 @@ _VALUES_PROBLEM = "n'a pas les bonnes valeurs"
 
 
 # --------------------------------------------------------------------------
-# Appels interdits : la même règle dans le cahier et chez le correcteur.
+# Appels interdits : la même règle dans le cahier et chez le correcteur.
 # --------------------------------------------------------------------------
 
 def defines(tree: ast.AST, name: str) -> bool:
-    """Le code (module) définit-il ``name`` au premier niveau (def, affectation, import) ?"""
+    """Le code (module) définit-il ``name`` au premier niveau (def, affectation, import) ?"""
     for node in getattr(tree, "body", []):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name == name:
             return True
@@ -431,11 +431,11 @@ def forbidden_in_source(exercise: "Exercise", source: str) -> list[str]:
 
 
 def forbidden_in_cells(exercise: "Exercise", cells: list[tuple[str | None, str]]) -> list[str]:
-    """La règle des appels interdits, sur le code d'un cahier : ``cells`` = ``[(identifiant, code)]``.
+    """La règle des appels interdits, sur le code d'un cahier : ``cells`` = ``[(identifiant, code)]``.
 
-    Sont lus : la cellule de réponse de l'exercice et toute cellule qui définit
+    Sont lus : la cellule de réponse de l'exercice et toute cellule qui définit
     sa cible (``def``, affectation ou import du même nom). Le correcteur passe
-    les cellules de la copie ; la vérification dans le cahier passe la dernière
+    les cellules de la copie ; la vérification dans le cahier passe la dernière
     cellule exécutée qui définit la cible. L'origine de l'objet récolté
     (une fonction de ``lstm_lib`` elle-même) est jugée à part, par le juge.
     """
@@ -455,7 +455,7 @@ def forbidden_in_cells(exercise: "Exercise", cells: list[tuple[str | None, str]]
 def forbidden_verdict(exercise: "Exercise", used: list[str]) -> Verdict:
     names = ", ".join(f"lstm_lib.{n}" for n in used)
     return Verdict(0.0, exercise.points, FAUX,
-                   f"votre réponse appelle {names} (ou en est une) : l'exercice demande de l'écrire vous-même")
+                   f"votre réponse appelle {names} (ou en est une) : l'exercice demande de l'écrire vous-même")
 
 
 # --------------------------------------------------------------------------
@@ -463,8 +463,8 @@ def forbidden_verdict(exercise: "Exercise", used: list[str]) -> Verdict:
 # --------------------------------------------------------------------------
 
 UNTOUCHED = (
-    "pas encore tenté : remplacez le code de départ (« raise NotImplementedError » "
-    "ou « ... ») par votre réponse, exécutez la cellule, puis revérifiez."
+    "pas encore tenté : remplacez le code de départ (« raise NotImplementedError » "
+    "ou « ... ») par votre réponse, exécutez la cellule, puis revérifiez."
 )
 RECORDED = "elle sera notée à la correction (cette édition ne contient pas le corrigé)"
 
@@ -510,7 +510,7 @@ class Exercise:
         return (self.hint,) if self.hint else ()
 
     def has_answer_key(self) -> bool:
-        """L'exercice a-t-il de quoi juger (corrigé, référence) ? Sinon il enregistre seulement."""
+        """L'exercice a-t-il de quoi juger (corrigé, référence) ? Sinon il enregistre seulement."""
         return True
 
     # Ce qu'on envoie à la récolte.
@@ -527,7 +527,7 @@ class Exercise:
         return Verdict(0.0, self.points, statut or FAUX, message)
 
     def _partial(self, right: int, total: int, message: str) -> Verdict:
-        """Crédit partiel : ``right`` parties justes sur ``total``."""
+        """Crédit partiel : ``right`` parties justes sur ``total``."""
         if right == total:
             return self._verdict(True)
         if right == 0:
@@ -536,15 +536,15 @@ class Exercise:
         return Verdict(points, self.points, PARTIEL, message)
 
     def _recorded(self, what: str) -> Verdict:
-        return Verdict(0.0, self.points, ENREGISTRE, f"réponse enregistrée ({what}) : {RECORDED}")
+        return Verdict(0.0, self.points, ENREGISTRE, f"réponse enregistrée ({what}) : {RECORDED}")
 
     def _missing(self, harvested: dict) -> Verdict | None:
         if not isinstance(harvested, dict) or "found" not in harvested:
-            raise InvalidHarvest("récolte sans champ « found »")
+            raise InvalidHarvest("récolte sans champ « found »")
         if not harvested["found"]:
             return self._verdict(
                 False, INTROUVABLE,
-                f"« {self.target} » n'est pas défini : exécutez la cellule de réponse "
+                f"« {self.target} » n'est pas défini : exécutez la cellule de réponse "
                 f"(sans la renommer) avant de vérifier",
             )
         return None
@@ -566,15 +566,15 @@ class Exercise:
 class FunctionExercise(Exercise):
     """Une fonction à écrire.
 
-    - ``cases(rng)`` rend une liste de tuples d'arguments (tirés au hasard) ;
-    - ``reference(*args)`` calcule la réponse attendue avec ``lstm_lib`` ;
-    - ``mistakes`` : des erreurs typiques ``(message, fonction)`` ; si le
-      résultat de l'élève coïncide avec l'une d'elles, le message l'explique ;
-    - ``forbidden`` : des noms de ``lstm_lib`` que la réponse ne doit pas
-      appeler (l'exercice demande de les écrire soi-même) ;
-    - ``check`` (facultatif) : un juge sur mesure ``check(args, got) -> message | None``,
-      à la place de la comparaison à ``reference`` ;
-    - ``parts`` (facultatif) : les parties d'un résultat, notées chacune — les noms
+    - ``cases(rng)`` rend une liste de tuples d'arguments (tirés au hasard) ;
+    - ``reference(*args)`` calcule la réponse attendue avec ``lstm_lib`` ;
+    - ``mistakes`` : des erreurs typiques ``(message, fonction)`` ; si le
+      résultat de l'élève coïncide avec l'une d'elles, le message l'explique ;
+    - ``forbidden`` : des noms de ``lstm_lib`` que la réponse ne doit pas
+      appeler (l'exercice demande de les écrire soi-même) ;
+    - ``check`` (facultatif) : un juge sur mesure ``check(args, got) -> message | None``,
+      à la place de la comparaison à ``reference`` ;
+    - ``parts`` (facultatif) : les parties d'un résultat, notées chacune — les noms
       des éléments d'un tuple (``("f", "i", "c_hat", "o")``), ou, pour un objet à
       champs, ``{nom: (champ, …)}``. Chaque partie juste sur tous les cas
       rapporte ``points / len(parts)``.
@@ -621,7 +621,7 @@ class FunctionExercise(Exercise):
         if missing:
             return missing, []
         if not harvested.get("callable"):
-            return self._verdict(False, FAUX, f"« {self.target} » devrait être une fonction ; "
+            return self._verdict(False, FAUX, f"« {self.target} » devrait être une fonction ; "
                                               f"c'est un objet de type {harvested.get('type', '?')}"), []
         origin = harvested.get("origin")
         if isinstance(origin, dict) and str(origin.get("module", "")).split(".")[0] == "lstm_lib" \
@@ -641,13 +641,13 @@ class FunctionExercise(Exercise):
                 if exc == "TooLarge":
                     return self._verdict(False, ERREUR, "le résultat est bien trop volumineux (des millions de nombres)"), []
                 if exc == "KeyboardInterrupt":
-                    return self._verdict(False, ERREUR, "votre fonction n'a pas terminé dans le délai imparti (boucle infinie ?)"), []
+                    return self._verdict(False, ERREUR, "votre fonction n'a pas terminé dans le délai imparti (boucle infinie ?)"), []
                 if exc == "MemoryError":
                     return self._verdict(False, ERREUR, "votre fonction a épuisé la mémoire autorisée"), []
                 line = str(call.get("line") or "")
-                where = f", à la ligne « {line} »" if line else ""
+                where = f", à la ligne « {line} »" if line else ""
                 return self._verdict(False, ERREUR,
-                                     f"votre fonction a levé {exc} : {str(call.get('msg', ''))[:300]}{where}"), []
+                                     f"votre fonction a levé {exc} : {str(call.get('msg', ''))[:300]}{where}"), []
         if len(calls) != len(cases):
             raise InvalidHarvest("nombre d'appels incohérent")
         return None, [decode(call["value"]) for call in calls]
@@ -678,9 +678,9 @@ class FunctionExercise(Exercise):
             right, wrong_problem = self._parts_right(expected, results)
             total = len(self._part_selectors(expected[0]))
             if 0 < len(right) < total:
-                names = join_fr([f"« {n} »" for n in right])
+                names = join_fr([f"« {n} »" for n in right])
                 verb = "est juste" if len(right) == 1 else "sont justes"
-                return self._partial(len(right), total, f"{names} {verb} ; {wrong_problem}. {explanation}")
+                return self._partial(len(right), total, f"{names} {verb} ; {wrong_problem}. {explanation}")
         return self._verdict(False, FAUX, f"{self._with_count(first, problems)}. {explanation}")
 
     @staticmethod
@@ -695,16 +695,16 @@ class FunctionExercise(Exercise):
             try:
                 if all(compare(w, g) is None for w, g in zip(outputs, results)):
                     return message
-            except Exception:  # une sortie d'erreur typique incomparable : on passe
+            except Exception:  # une sortie d'erreur typique incomparable : on passe
                 continue
         return None
 
     def _part_selectors(self, sample) -> list[tuple[str, Callable, str]]:
         """``(nom, extraction, libellé)`` pour chaque partie du résultat."""
         if isinstance(self.parts, dict):
-            return [(name, (lambda v, fields=tuple(fields): _select_fields(v, fields)), f"« {name} »")
+            return [(name, (lambda v, fields=tuple(fields): _select_fields(v, fields)), f"« {name} »")
                     for name, fields in self.parts.items()]
-        return [(name, (lambda v, k=k: v[k]), f"« {name} » (l'élément n° {k + 1} du résultat)")
+        return [(name, (lambda v, k=k: v[k]), f"« {name} » (l'élément n° {k + 1} du résultat)")
                 for k, name in enumerate(self.parts)]
 
     def _parts_right(self, expected, results) -> tuple[list[str], str]:
@@ -731,8 +731,8 @@ def _select_fields(value, fields):
 class ValueExercise(Exercise):
     """Une valeur à trouver (souvent avec l'aide d'un widget).
 
-    ``check(value) -> message | None`` juge la valeur (``None`` : juste) ;
-    il peut orienter (« trop grand ») sans jamais donner la valeur. Sans
+    ``check(value) -> message | None`` juge la valeur (``None`` : juste) ;
+    il peut orienter (« trop grand ») sans jamais donner la valeur. Sans
     ``check`` (édition élève), la valeur est seulement contrôlée (un nombre
     fini) et enregistrée.
     """
@@ -751,12 +751,12 @@ class ValueExercise(Exercise):
             return early
         number_ = as_number(value)
         if number_ is None:
-            return self._verdict(False, FAUX, f"« {self.target} » doit être un nombre ; reçu {describe(value)}"
+            return self._verdict(False, FAUX, f"« {self.target} » doit être un nombre ; reçu {describe(value)}"
                                               f"{decimal_comma_hint(value)}")
         if not math.isfinite(number_):
-            return self._verdict(False, FAUX, f"« {self.target} » doit être un nombre fini ; reçu {number_}")
+            return self._verdict(False, FAUX, f"« {self.target} » doit être un nombre fini ; reçu {number_}")
         if self.check is None:
-            return self._recorded(f"« {self.target} » = {format_fr(number_)}")
+            return self._recorded(f"« {self.target} » = {format_fr(number_)}")
         msg = self.check(number_)
         return self._verdict(msg is None, FAUX, msg or "")
 
@@ -768,10 +768,10 @@ _LETTER = re.compile(r"^[\s(\"'«\u00a0]*([A-Za-z])[\s).:;\"'»\u00a0]*$")
 class ChoiceExercise(Exercise):
     """Une question à choix multiple.
 
-    - ``choices`` : ``{lettre: texte}`` ; ``answer`` : la bonne lettre ;
-    - ou bien ``questions`` : ``{clé: texte}`` et ``answers`` : ``{clé: bool}``
-      (un « oui / non » par cas ; chaque réponse juste rapporte sa part des points) ;
-    - ``feedback`` : ``{lettre: explication}`` affichée pour un mauvais choix.
+    - ``choices`` : ``{lettre: texte}`` ; ``answer`` : la bonne lettre ;
+    - ou bien ``questions`` : ``{clé: texte}`` et ``answers`` : ``{clé: bool}``
+      (un « oui / non » par cas ; chaque réponse juste rapporte sa part des points) ;
+    - ``feedback`` : ``{lettre: explication}`` affichée pour un mauvais choix.
 
     Sans ``answer`` (ou ``answers``), la réponse est contrôlée puis enregistrée.
     """
@@ -796,14 +796,14 @@ class ChoiceExercise(Exercise):
             return early
         if self.questions:
             return self._judge_table(value)
-        letters = join_fr([f"« {c} »" for c in self.choices])
+        letters = join_fr([f"« {c} »" for c in self.choices])
         match = _LETTER.match(value) if isinstance(value, str) else None
         letter = match.group(1).lower() if match else None
         if letter not in self.choices:
-            return self._verdict(False, FAUX, f"« {self.target} » doit être une des lettres {letters} "
-                                              f"(entre guillemets) ; reçu {describe(value)}")
+            return self._verdict(False, FAUX, f"« {self.target} » doit être une des lettres {letters} "
+                                              f"(entre guillemets) ; reçu {describe(value)}")
         if not self.has_answer_key():
-            return self._recorded(f"« {letter} »")
+            return self._recorded(f"« {letter} »")
         if letter == self.answer:
             return self._verdict(True)
         extra = self.feedback.get(letter, "")
@@ -814,14 +814,14 @@ class ChoiceExercise(Exercise):
             if all(value.get(k) is None for k in self.questions):
                 return self._verdict(False, NON_TENTE, UNTOUCHED)
         if not isinstance(value, dict):
-            return self._verdict(False, FAUX, f"« {self.target} » doit être un dictionnaire ; reçu {describe(value)}")
+            return self._verdict(False, FAUX, f"« {self.target} » doit être un dictionnaire ; reçu {describe(value)}")
         missing = [k for k in self.questions if k not in value]
         if missing:
             return self._verdict(False, FAUX, f"il manque {'les clés' if len(missing) > 1 else 'la clé'} "
                                               f"{', '.join(missing)}")
         not_bool = [k for k in self.questions if not isinstance(value[k], bool)]
         if not_bool:
-            return self._verdict(False, FAUX, f"chaque réponse doit être True ou False ; à revoir : {', '.join(not_bool)}")
+            return self._verdict(False, FAUX, f"chaque réponse doit être True ou False ; à revoir : {', '.join(not_bool)}")
         if not self.has_answer_key():
             return self._recorded(f"{plural(len(self.questions), 'réponse')}")
         wrong = sum(1 for k in self.questions if value[k] != self.answers[k])

@@ -1,24 +1,24 @@
-"""La disposition d'un cahier d'exercices : ce que le générateur écrit, ce que le correcteur relit.
+"""La disposition d'un cahier d'exercices : ce que le générateur écrit, ce que le correcteur relit.
 
 Les cahiers ``exercises/exNN_*.ipynb`` sont générés par ``tools/make_exercises.py``
-à partir de leur source (``lstm_lib/grading/exNN.py``) ; le correcteur
-(``lstm_grader``) y retrouve les réponses. Le contrat entre les deux tient ici :
+à partir de leur source (``lstm_lib/grading/exNN.py``) ; le correcteur
+(``lstm_grader``) y retrouve les réponses. Le contrat entre les deux tient ici :
 
 - la **cellule de réponse** de l'exercice ``exK`` a l'identifiant ``reponse-exK``
   (:func:`answer_id`) et les étiquettes ``reponse`` et ``reponse-exK``
-  (:func:`answer_tags`) : une copie enregistrée en nbformat 4.4, qui perd les
-  identifiants de cellules, garde ses étiquettes ;
+  (:func:`answer_tags`) : une copie enregistrée en nbformat 4.4, qui perd les
+  identifiants de cellules, garde ses étiquettes ;
 - la **cellule de vérification** la suit immédiatement et commence par
-  ``exK.verifier()`` (:func:`check_source`) : un repère de position qui survit
-  même à des métadonnées effacées ;
-- les autres cellules : ``enonce-exK`` (Markdown), ``aide-exK`` (code, facultative,
+  ``exK.verifier()`` (:func:`check_source`) : un repère de position qui survit
+  même à des métadonnées effacées ;
+- les autres cellules : ``enonce-exK`` (Markdown), ``aide-exK`` (code, facultative,
   entre l'énoncé et la réponse), ``solution-exK`` (Markdown, édition publique
-  seulement), ``introduction``, ``preparation``, ``bilan-titre``, ``bilan`` ;
-- les métadonnées du cahier : ``{"lstm_grading": {"cahier": "ex02", "edition": …,
+  seulement), ``introduction``, ``preparation``, ``bilan-titre``, ``bilan`` ;
+- les métadonnées du cahier : ``{"lstm_grading": {"cahier": "ex02", "edition": …,
   "genere": …}}`` (:data:`METADATA_KEY`).
 
 :func:`locate_answer` applique ce contrat dans cet ordre (identifiant, étiquette,
-position avant la vérification) ; le correcteur peut s'en servir pour les copies
+position avant la vérification) ; le correcteur peut s'en servir pour les copies
 sans identifiants.
 """
 
@@ -33,7 +33,7 @@ __all__ = [
 METADATA_KEY = "lstm_grading"
 #: L'étiquette que portent toutes les cellules de réponse.
 ANSWER_TAG = "reponse"
-#: Les éditions d'un cahier : publique (solutions comprises) et élève (sans solutions).
+#: Les éditions d'un cahier : publique (solutions comprises) et élève (sans solutions).
 EDITIONS = ("publique", "eleve")
 
 

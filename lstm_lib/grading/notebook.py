@@ -1,6 +1,6 @@
-"""Le retour immédiat dans le cahier de l'élève (le modèle « learntools », en français).
+"""Le retour immédiat dans le cahier de l'élève (le modèle « learntools », en français).
 
-Dans un cahier d'exercices (la cellule « preparation », générée) ::
+Dans un cahier d'exercices (la cellule « preparation », générée) ::
 
     from lstm_lib.grading import Cahier
     cahier = Cahier("ex02", globals())
@@ -10,7 +10,7 @@ puis ``ex1.verifier()``, ``ex1.indice()``, ``ex1.solution()`` et, à la fin,
 ``cahier.bilan()`` pour le tableau des points.
 
 **Convention de nommage.** Tout le code du livre est en anglais, calqué sur les
-maths, sauf ce qu'un élève tape dans un cahier : ``Cahier``, ``exercices``,
+maths, sauf ce qu'un élève tape dans un cahier : ``Cahier``, ``exercices``,
 ``verifier``, ``indice``, ``solution``, ``resultat`` et ``bilan`` sont en
 français, comme le reste de ce qu'il lit. Ces noms ne changent pas (des copies
 déjà rendues les appellent). Derrière eux, l'exercice est un
@@ -18,10 +18,10 @@ déjà rendues les appellent). Derrière eux, l'exercice est un
 :class:`ExerciseHandle`.
 
 La vérification passe par le même code que le correcteur (la récolte de
-:mod:`~lstm_lib.grading.harvest` et les juges de :mod:`~lstm_lib.grading.core`),
+:mod:`~lstm_lib.grading.harvest` et les juges de :mod:`~lstm_lib.grading.core`),
 avec la même règle des appels interdits. Elle ne fait jamais planter le
-cahier : toute erreur (de l'élève ou du vérificateur) devient un message.
-Ce n'est qu'une aide : la note vient du correcteur, qui ré-exécute le cahier
+cahier : toute erreur (de l'élève ou du vérificateur) devient un message.
+Ce n'est qu'une aide : la note vient du correcteur, qui ré-exécute le cahier
 dans un processus à part. Dans l'édition élève (sans corrigés), les questions
 à choix et les valeurs sont enregistrées sans verdict, et ``solution()`` ne
 montre rien.
@@ -62,7 +62,7 @@ from .registry import definition
 
 __all__ = ["Cahier", "ExerciseHandle", "GRADING_ENV", "check_locally", "forbidden_verdict"]
 
-#: Variable d'environnement posée par le correcteur : les vérifications du cahier se taisent alors.
+#: Variable d'environnement posée par le correcteur : les vérifications du cahier se taisent alors.
 GRADING_ENV = "LSTM_LIB_GRADING"
 
 _COLORS = {
@@ -78,7 +78,7 @@ _COLORS = {
 
 
 class _Rich:
-    """Un affichage riche : HTML dans Jupyter, texte brut ailleurs."""
+    """Un affichage riche : HTML dans Jupyter, texte brut ailleurs."""
 
     def __init__(self, text: str, html_text: str):
         self.text = text
@@ -95,7 +95,7 @@ def _show(obj: _Rich) -> None:
     try:
         from IPython import get_ipython
         from IPython.display import display
-    except ImportError:  # pas d'IPython : texte brut
+    except ImportError:  # pas d'IPython : texte brut
         print(obj.text)
         return
     if get_ipython() is None:
@@ -118,12 +118,12 @@ def check_locally(exercise: Exercise, namespace: dict, rng: np.random.Generator 
         return exercise.judge(harvested, spec)
     except Exception as exc:  # un vérificateur ne fait jamais planter le cahier
         return Verdict(0.0, exercise.points, NON_NOTE,
-                       f"la vérification a échoué ({type(exc).__name__} : {exc}) ; "
+                       f"la vérification a échoué ({type(exc).__name__} : {exc}) ; "
                        f"ré-exécutez le cahier depuis le début")
 
 
 def _answer_sources(exercise: Exercise, namespace: dict) -> list[tuple[str | None, str]]:
-    """Le code qui définit la cible, comme le lit le correcteur : la dernière cellule exécutée
+    """Le code qui définit la cible, comme le lit le correcteur : la dernière cellule exécutée
     qui la définit (historique d'IPython), sinon le code source de la fonction."""
     history = namespace.get("_ih") or namespace.get("In")
     if isinstance(history, list):
@@ -163,18 +163,18 @@ def _verdict_view(title: str, verdict: Verdict) -> _Rich:
 
 
 class ExerciseHandle:
-    """Un exercice dans le cahier : ``verifier()``, ``indice()``, ``solution()``."""
+    """Un exercice dans le cahier : ``verifier()``, ``indice()``, ``solution()``."""
 
     def __init__(self, exercise: Exercise, namespace: dict):
         self.exercise = exercise
         self._namespace = namespace
-        self.hints_shown = 0        # indices déjà montrés (gradués : un de plus à chaque appel)
+        self.hints_shown = 0        # indices déjà montrés (gradués : un de plus à chaque appel)
         self.solution_shown = False
 
     def __repr__(self) -> str:
         ex = self.exercise
-        return fr(f"Exercice {ex.key} : {ex.title} ({plural(ex.points, 'point')}) — "
-                  f"réponse dans « {ex.target} »")
+        return fr(f"Exercice {ex.key} : {ex.title} ({plural(ex.points, 'point')}) — "
+                  f"réponse dans « {ex.target} »")
 
     def resultat(self) -> Verdict:
         """Le verdict, sans l'afficher."""
@@ -188,7 +188,7 @@ class ExerciseHandle:
         _show(_verdict_view(f"Exercice {self.exercise.key}", self.resultat()))
 
     def indice(self) -> None:
-        """Affiche un indice ; s'il y en a plusieurs, le suivant à chaque appel."""
+        """Affiche un indice ; s'il y en a plusieurs, le suivant à chaque appel."""
         hints = self.exercise.hints
         if not hints:
             text = fr(f"Pas d'indice pour l'exercice {self.exercise.key}.")
@@ -196,7 +196,7 @@ class ExerciseHandle:
             self.hints_shown = min(self.hints_shown + 1, len(hints))
             shown = hints[self.hints_shown - 1]
             rank = f" {self.hints_shown}/{len(hints)}" if len(hints) > 1 else ""
-            text = fr(f"Indice{rank} ({self.exercise.key}) : {shown}")
+            text = fr(f"Indice{rank} ({self.exercise.key}) : {shown}")
         _show(_Rich(text, f'<div style="border-left:4px solid #0072B2;background:#e8f1f8;'
                           f'padding:6px 10px;color:#202124">💡 {html.escape(text)}</div>'))
 
@@ -204,12 +204,12 @@ class ExerciseHandle:
         """Affiche une solution possible (le code), si cette édition en contient une."""
         code = self.exercise.solution
         if not code:
-            text = fr(f"Pas de solution dans cette édition pour l'exercice {self.exercise.key} : "
+            text = fr(f"Pas de solution dans cette édition pour l'exercice {self.exercise.key} : "
                       f"votre enseignant la donnera après la correction.")
             _show(_Rich(text, f"<div>{html.escape(text)}</div>"))
             return
         self.solution_shown = True
-        text = fr(f"Solution ({self.exercise.key}) :") + "\n" + code
+        text = fr(f"Solution ({self.exercise.key}) :") + "\n" + code
         _show(_Rich(text, f"<div><strong>{html.escape(fr(f'Solution ({self.exercise.key}) :'))}</strong>"
                           f"<pre>{html.escape(code)}</pre></div>"))
 
@@ -250,11 +250,11 @@ class Cahier:
         lines = [fr(f"Bilan — {self.title}"), ""]
         for h, v in rows:
             lines.append(f"{h.exercise.key:<4} {fr(h.exercise.title):<{width}}  {score(v):>7} {v.statut}{note(h)}")
-        footer = [fr(f"Total : {format_fr(total)}/{plural(maximum, 'point')}")]
+        footer = [fr(f"Total : {format_fr(total)}/{plural(maximum, 'point')}")]
         if pending:
-            footer.append(fr(f"En attente de la correction : {plural(pending, 'point')} (réponses enregistrées)"))
+            footer.append(fr(f"En attente de la correction : {plural(pending, 'point')} (réponses enregistrées)"))
         if seen:
-            footer.append(fr(f"Solution consultée pour : {', '.join(seen)}"))
+            footer.append(fr(f"Solution consultée pour : {', '.join(seen)}"))
         lines += footer
         cells = "".join(
             f"<tr><td>{h.exercise.key}</td><td>{html.escape(fr(h.exercise.title))}</td>"
