@@ -77,10 +77,11 @@ def test_untouched_starter_is_not_attempted(nb, ex):
 
 
 @pytest.mark.parametrize("nb, ex", ALL)
-def test_plausible_wrong_answer_scores_zero_with_its_explanation(nb, ex):
+def test_plausible_wrong_answer_loses_points_with_its_explanation(nb, ex):
     source, fragment = WRONG[nb][ex.key]
     verdict = check_locally(ex, namespace(source))
-    assert verdict.statut == "faux" and verdict.points == 0, verdict
+    assert (verdict.statut, verdict.points == 0) in (("faux", True), ("partiel", False)), verdict
+    assert verdict.points < ex.points
     assert fragment in verdict.message, verdict.message
 
 
@@ -98,7 +99,7 @@ def test_every_typical_mistake_is_recognised(ex, message, wrong):
     ns = {"_wrong": wrong}
     exec(f"def {ex.target}(*args):\n    return _wrong(*args)\n", ns)
     verdict = check_locally(ex, ns)
-    assert verdict.statut == "faux" and verdict.points == 0
+    assert verdict.statut in ("faux", "partiel") and verdict.points < ex.points, verdict
     assert fr(message) in verdict.message
 
 
@@ -187,7 +188,7 @@ def test_choice_table_partial_answers():
 
 def test_value_answer_must_be_a_number():
     ex = definition("ex01").EXERCISES[2]
-    for bad, fragment in (("'44'", "un nombre"), ("[44]", "un nombre"), ("44.5", "entier"), ("float('nan')", "fini")):
+    for bad, fragment in (("'44'", "un nombre"), ("[44, 45]", "un nombre"), ("44.5", "entier"), ("float('nan')", "fini")):
         verdict = check_locally(ex, namespace(f"n_steps_1pct = {bad}"))
         assert verdict.statut == "faux" and fragment in verdict.message, (bad, verdict)
 
@@ -218,11 +219,11 @@ def test_cahier_display_in_plain_text(capsys, monkeypatch):
     ex1.solution()
     cahier.bilan()
     out = capsys.readouterr().out
-    assert "✔ Exercice ex1 — réussi (2/2 point(s))" in out
+    assert "✔ Exercice ex1 — réussi (2/2 points)" in out
     assert "non tenté" in out and "pas encore tenté" in out
     assert "Indice (ex1)" in out and "np.concatenate" in out
     assert "def forget_gate" in out
-    assert f"Total{NBSP}: 2/10" in out
+    assert f"Total{NBSP}: 2/10 points" in out and "(s)" not in out
 
 
 def test_cahier_rich_display_has_html():
@@ -323,3 +324,210 @@ def test_importing_grading_imports_neither_torch_nor_nbclient():
             "print('torch' in sys.modules, 'nbclient' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
+
+
+# --------------------------------------------------------------------------
+# Règles communes : nombres, virgule décimale, crédit partiel, pluriels
+# --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("typed, shown", [("2,197", "2.197"), ("0,9", "0.9")])
+def test_decimal_comma_is_explained(typed, shown):
+    verdict = check_locally(EX02["ex4"], namespace(f"b_f_090 = {typed}"))
+    assert verdict.statut == "faux" and "virgule décimale" in verdict.message and shown in verdict.message
+
+
+def test_a_number_may_come_in_any_one_element_container():
+    for value in ("np.log(9)", "[np.log(9)]", "np.array([[np.log(9)]])", "np.float32(np.log(9))"):
+        assert check_locally(EX02["ex4"], namespace(f"b_f_090 = {value}")).ok, value
+    assert "un nombre" in check_locally(EX02["ex4"], namespace("b_f_090 = True")).message
+
+
+def test_partial_credit_counts_right_parts():
+    ex03 = {ex.key: ex for ex in definition("ex03").EXERCISES}
+    # h juste, c faux : la moitié des points.
+    ns = namespace("def lstm_step(x_t, h_prev, c_prev, p):\n"
+                   "    r = lstm_lib.lstm_step(x_t, h_prev, c_prev, p)\n"
+                   "    return r.h, r.c + 1\n")
+    verdict = check_locally(ex03["ex3"], ns)
+    assert (verdict.points, verdict.statut) == (ex03["ex3"].points / 2, "partiel")
+    assert fr("« h » est juste") in verdict.message
+    # torch_to_book : une porte fausse sur quatre, trois quarts des points.
+    ex05 = definition("ex05").EXERCISES[0]
+    wrong_o = ex05.solution.replace('values[f"b_{gate}"] = b[rows]', 'values[f"b_{gate}"] = b[rows] * (gate != "o")')
+    verdict = check_locally(ex05, namespace(wrong_o))
+    assert (verdict.points, verdict.statut) == (2.25, "partiel"), verdict
+    assert fr("« b_o » n'a pas les bonnes valeurs") in verdict.message
+    # Toutes les parties fausses : zéro, avec l'erreur typique reconnue.
+    swapped = EX02["ex5"].mistakes[2][1]
+    ns = {"_wrong": swapped}
+    exec("def gates(*args):\n    return _wrong(*args)\n", ns)
+    verdict = check_locally(EX02["ex5"], ns)
+    assert (verdict.points, verdict.statut) == (0, "faux") and "mauvais ordre" in verdict.message
+
+
+@pytest.mark.parametrize("value, points", [({"a": True, "b": False, "c": False, "d": True}, 2),
+                                           ({"a": True, "b": False, "c": False, "d": False}, 1.5),
+                                           ({"a": False, "b": True, "c": True, "d": False}, 0)])
+def test_yes_no_table_gives_each_answer_its_share(value, points):
+    ex = definition("ex06").EXERCISES[3]
+    verdict = check_locally(ex, namespace(f"bidirectional_allowed = {value!r}"))
+    assert verdict.points == points, verdict
+
+
+@pytest.mark.parametrize("answer", ["'b'", "' B '", "'b)'", "'(b)'", "'b.'"])
+def test_choice_letter_in_usual_spellings(answer):
+    assert check_locally(EX02["ex3"], namespace(f"answer_input_zero = {answer}")).ok
+
+
+def test_messages_say_1_point_and_2_points(capsys, monkeypatch):
+    monkeypatch.delenv(GRADING_ENV, raising=False)
+    cahier = Cahier("ex02", namespace(EX02["ex2"].solution))
+    print(repr(cahier))
+    cahier.exercices[1].verifier()
+    cahier.exercices[0].verifier()
+    out = capsys.readouterr().out
+    assert "(1 point)" in out and "(2 points)" in out and "1/1 point" in out and "0/2 points" in out
+    assert "(s)" not in out
+
+
+def test_no_plural_placeholder_in_messages():
+    """« point(s) », « élément(s) »… : aucun gabarit de message ne les écrit plus."""
+    grading = Path(lstm_lib.__file__).parent / "grading"
+    for path in grading.glob("*.py"):
+        assert "(s)" not in path.read_text(encoding="utf-8").replace("``(s)``", ""), path.name
+
+
+# --------------------------------------------------------------------------
+# Dans le cahier : appels interdits comme chez le correcteur, indices gradués, bilan
+# --------------------------------------------------------------------------
+
+def test_forbidden_rule_reads_the_last_definition_like_the_grader():
+    ex = EX02["ex1"]
+    first = "forget_gate = lstm_lib.forget_gate\n"
+    second = EX02["ex1"].solution
+    ns = namespace(first)
+    ns["_ih"] = ["", first]
+    assert "écrire vous-même" in check_locally(ex, ns).message
+    exec(second, ns)
+    ns["_ih"].append(second)  # la cellule réécrite : seule compte la dernière définition
+    assert check_locally(ex, ns).ok
+    # Une cellule qui définit la cible par un import est lue aussi.
+    ns = namespace("from lstm_lib.cells import forget_gate as forget_gate\n")
+    ns["_ih"] = ["from lstm_lib.cells import forget_gate as forget_gate\n"]
+    assert "écrire vous-même" in check_locally(ex, ns).message
+
+
+def test_graduated_hints_and_solution_seen(capsys, monkeypatch):
+    monkeypatch.delenv(GRADING_ENV, raising=False)
+    ex = FunctionExercise(key="ex1", title="t", points=1, target="f", hint=["le concept", "la formule"],
+                          solution="def f():\n    return 1\n", cases=lambda rng: [()], reference=lambda: 1)
+    from lstm_lib.grading.notebook import ExerciseHandle
+
+    handle = ExerciseHandle(ex, {})
+    handle.indice(), handle.indice(), handle.indice()
+    out = capsys.readouterr().out
+    assert f"Indice 1/2 (ex1){NBSP}: le concept" in out and f"Indice 2/2 (ex1){NBSP}: la formule" in out
+    assert handle.hints_shown == 2 and not handle.solution_shown
+    cahier = Cahier("ex02", namespace(EX02["ex1"].solution))
+    cahier.ex1.solution()
+    cahier.bilan()
+    out = capsys.readouterr().out
+    assert "réussi (solution consultée)" in out and f"Solution consultée pour{NBSP}: ex1" in out
+
+
+# --------------------------------------------------------------------------
+# Sources privées d'un enseignant
+# --------------------------------------------------------------------------
+
+PRIVATE_SOURCE = '''
+from lstm_lib.grading import ChoiceExercise
+NOTEBOOK = "ex09_prive"
+TITLE = "Cahier privé"
+INTRO = "Une question."
+EXERCISES = [ChoiceExercise(key="ex1", title="Une lettre", points=1, target="answer_x",
+                            starter="answer_x = None\\n", solution="answer_x = 'a'\\n",
+                            choices={"a": "", "b": ""}, answer="a")]
+'''
+
+
+def test_private_sources_add_or_replace_notebooks(tmp_path):
+    clear_private_checks()
+    try:
+        (tmp_path / "ex09_prive.py").write_text(PRIVATE_SOURCE, encoding="utf-8")
+        (tmp_path / "ex02_autres.py").write_text(PRIVATE_SOURCE.replace("ex09_prive", "ex02_autres"), encoding="utf-8")
+        from lstm_lib.grading.registry import load_private_checks, notebooks
+
+        assert load_private_checks(tmp_path) == 2
+        assert "ex09" in notebooks() and identify("dupont_ex09_prive.ipynb") == "ex09"
+        assert [ex.key for ex in exercises_for("ex09")] == ["ex1"]
+        assert definition("ex02").NOTEBOOK == "ex02_autres"  # le cahier du livre est remplacé
+        assert check_locally(exercises_for("ex09")[0], {"answer_x": "a"}).ok
+    finally:
+        clear_private_checks()
+    assert "ex09" not in NOTEBOOKS and definition("ex02").NOTEBOOK == "ex02_portes"
+
+
+@pytest.mark.parametrize("change, fragment", [
+    (lambda s: s.replace('NOTEBOOK = "ex09_prive"', 'NOTEBOOK = "prive"'), "exNN_nom"),
+    (lambda s: s.replace('TITLE = "Cahier privé"', ""), "il manque TITLE"),
+    (lambda s: s.replace(', answer="a"', ""), "sans corrigé"),
+    (lambda s: s.replace("EXERCISES = [", "EXERCISES = 2 * ["), "clés en double"),
+    (lambda s: s + "HIDDEN_CHECKS = [ChoiceExercise(key='x', title='t', points=1, target='y', cell='reponse-ex5', "
+                   "choices={'a': ''}, answer='a')]\n", "cellule de réponse d'un exercice"),
+])
+def test_bad_private_source_is_a_clear_french_error(tmp_path, change, fragment):
+    from lstm_lib.grading.registry import load_private_checks
+
+    (tmp_path / "ex09_prive.py").write_text(change(PRIVATE_SOURCE), encoding="utf-8")
+    clear_private_checks()
+    try:
+        with pytest.raises(ValueError, match=fragment):
+            load_private_checks(tmp_path / "ex09_prive.py")
+    finally:
+        clear_private_checks()
+
+
+def test_book_sources_are_valid_and_graded():
+    from lstm_lib.grading.registry import validate_source
+
+    for name in NOTEBOOKS:
+        assert validate_source(definition(name)) == name
+        assert all(ex.has_answer_key() for ex in exercises_for(name))
+
+
+# --------------------------------------------------------------------------
+# Le catalogue de l'édition élève, sans noyau
+# --------------------------------------------------------------------------
+
+def _public(name):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+    import build_student_edition
+    from lstm_lib.grading.catalog import load
+
+    text = json.dumps(build_student_edition.catalog_for(definition(name)))
+    return {ex.key: ex for ex in load(text).EXERCISES}
+
+
+def test_catalog_keeps_checks_for_functions_and_records_the_rest():
+    public = _public("ex02")
+    assert type(public["ex1"]).__name__ == "PublicCasesExercise" and not public["ex3"].has_answer_key()
+    wrong = "def forget_gate(h, x, W, b):\n    return 1 / (1 + np.exp(-(W @ np.concatenate([h, x]))))\n"
+    verdict = check_locally(public["ex1"], namespace(wrong))
+    assert verdict.statut == "faux" and "biais" in verdict.message
+    assert check_locally(public["ex1"], namespace(EX02["ex1"].solution)).ok
+    for letter in ("a", "b"):
+        verdict = check_locally(public["ex3"], namespace(f"answer_input_zero = {letter!r}"))
+        assert verdict.statut == "enregistré" and verdict.points == 0
+    assert public["ex3"].answer == "" and public["ex3"].feedback == {} and public["ex3"].solution == ""
+    # Entrées d'essai reconstruites : des LSTMParams, pas des dictionnaires.
+    assert isinstance(public["ex5"].stored_cases[0][2], lstm_lib.LSTMParams)
+
+
+def test_catalog_of_a_custom_judge_gives_only_the_shape():
+    public = _public("ex05")
+    ex3 = public["ex3"]
+    assert ex3.values_at_grading
+    any_shape = ("def init_forget_bias(bias_ih, bias_hh, value):\n"
+                 "    return bias_ih.copy(), bias_hh.copy()\n")
+    assert check_locally(ex3, namespace(any_shape)).statut == "enregistré"
+    assert check_locally(ex3, namespace("def init_forget_bias(a, b, v):\n    return a\n")).statut == "faux"

@@ -1,81 +1,95 @@
-"""Les cahiers d'exercices et leurs définitions racontent la même chose (sans exécution).
+"""Les cahiers d'exercices sont générés depuis leurs sources, et le restent (sans exécution).
 
-Les énoncés, codes de départ et solutions sont définis une fois, dans
-``lstm_lib.grading.exNN`` ; les cahiers les reprennent. Ces tests vérifient
-qu'ils n'ont pas divergé, que le correcteur retrouvera chaque cellule de
-réponse, et que le site affichera exercices et solutions avec sphinx-exercise.
-Ils vérifient aussi l'« édition élève » (configuration dérivée de _config.yml).
+Une source par cahier (``lstm_lib/grading/exNN.py``) ; ``tools/make_exercises.py``
+en tire le cahier et le tableau de ``exercises/index.md``. Ces tests vérifient
+qu'aucun fichier généré n'a dérivé (et que la vérification sait le voir), que la
+disposition relue par le correcteur est là (identifiants, étiquettes, position),
+et la configuration dérivée de l'édition élève.
 """
 
 from __future__ import annotations
 
+import copy
+import json
 import re
+import shutil
 import sys
 from pathlib import Path
 
-import nbformat
 import pytest
 
-from lstm_lib.grading import NOTEBOOKS, definition
-from lstm_grader import copies
-from lstm_lib.grading.core import fr
+from lstm_lib.grading import NOTEBOOKS, definition, layout
+from lstm_lib.grading.core import plural
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 import build_student_edition  # noqa: E402
+import make_exercises  # noqa: E402
 
 
-def _nb(name):
-    return nbformat.read(copies.starter_path(name), as_version=4)
+def _nb(name) -> dict:
+    return json.loads((ROOT / "exercises" / f"{definition(name).NOTEBOOK}.ipynb").read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("name", NOTEBOOKS)
-def test_notebook_matches_definitions(name):
-    nb = _nb(name)
-    module = definition(name)
-    assert nb.metadata["lstm_grading"]["cahier"] == name
-    by_id = {c.get("id"): c for c in nb.cells}
-    order = [c.get("id") for c in nb.cells]
-    for ex in module.EXERCISES:
-        label = f"{name}-{ex.key}"
-        answer = by_id[ex.cell_id]
-        assert answer.cell_type == "code" and answer.source == ex.starter.rstrip("\n")
-        statement = by_id[f"enonce-{ex.key}"].source
-        assert statement.startswith(f"````{{exercise}} {ex.key} — {fr(ex.title)} — ")
-        assert f":label: {label}\n:nonumber:\n" in statement and fr(ex.statement) in statement
-        points = re.search(r" — (\d+) points?$", statement.splitlines()[0])
-        assert points and float(points.group(1)) == ex.points
-        solution = by_id[f"solution-{ex.key}"].source
-        assert solution.startswith(f"````{{solution}} {label}\n:class: dropdown\n")
-        assert ex.solution.rstrip() in solution
-        check = by_id[f"verification-{ex.key}"].source
-        assert check.startswith(f"{ex.key}.verifier()")
-        # énoncé, (aide), réponse, vérification, solution : dans cet ordre
-        k = order.index(f"enonce-{ex.key}")
-        assert order.index(ex.cell_id) < order.index(f"verification-{ex.key}") < order.index(f"solution-{ex.key}")
-        assert order.index(ex.cell_id) - k <= 2
-    assert nb.cells[-1].source == "cahier.bilan()"
+def _src(cell) -> str:
+    return "".join(cell["source"])
 
 
-@pytest.mark.parametrize("name", NOTEBOOKS)
-def test_notebook_is_clean(name):
-    nb = _nb(name)
-    assert nb.cells[0].get("id") == "colab-setup"
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            assert cell.outputs == [] and cell.execution_count is None
-    setup = next(c for c in nb.cells if c.get("id") == "preparation")
-    keys = ", ".join(ex.key for ex in definition(name).EXERCISES)
-    assert f'Cahier("{name}", globals())' in setup.source and f"{keys} = cahier.exercices" in setup.source
+# --------------------------------------------------------------------------
+# Une source, des fichiers générés qui n'en dérivent pas
+# --------------------------------------------------------------------------
+
+def test_generated_files_match_their_sources():
+    files = make_exercises.generated_files()
+    assert len(files) == len(NOTEBOOKS) + 1  # les cahiers et exercises/index.md
+    assert make_exercises.drift(files) == [], "lancez : python tools/make_exercises.py"
+    assert make_exercises.orphans() == []
+    assert make_exercises.main(["--check"]) == 0
 
 
-@pytest.mark.parametrize("name", NOTEBOOKS)
-def test_answer_cell_ids_are_unique(name):
-    ids = [c.get("id") for c in _nb(name).cells]
-    assert len(ids) == len(set(ids))
+@pytest.fixture
+def copy_root(tmp_path):
+    (tmp_path / "exercises").mkdir()
+    for path in (ROOT / "exercises").iterdir():
+        if path.suffix in (".ipynb", ".md"):
+            shutil.copy2(path, tmp_path / "exercises" / path.name)
+    return tmp_path
 
 
-def test_index_page_table_matches_definitions():
+def test_drift_is_detected_both_ways(copy_root, monkeypatch):
+    assert make_exercises.drift(make_exercises.generated_files(copy_root)) == []
+    # Un cahier retouché à la main…
+    path = copy_root / "exercises" / f"{definition('ex02').NOTEBOOK}.ipynb"
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    statement = next(c for c in nb["cells"] if c.get("id") == layout.statement_id("ex1"))
+    statement["source"][-2] = statement["source"][-2].replace("numpy", "NumPy")
+    path.write_text(make_exercises.render(nb), encoding="utf-8")
+    assert make_exercises.drift(make_exercises.generated_files(copy_root)) == [path]
+    path.write_text(make_exercises.render(make_exercises.notebook_for(definition("ex02"))), encoding="utf-8")
+    # … ou une source changée sans régénérer : les deux se voient.
+    ex = definition("ex03").EXERCISES[0]
+    monkeypatch.setattr(ex, "points", ex.points + 1)
+    stale = make_exercises.drift(make_exercises.generated_files(copy_root))
+    assert stale == [copy_root / "exercises" / f"{definition('ex03').NOTEBOOK}.ipynb",
+                     copy_root / "exercises" / "index.md"]
+    # Un cahier sans source.
+    (copy_root / "exercises" / "ex99_orphelin.ipynb").write_text("{}", encoding="utf-8")
+    assert [p.name for p in make_exercises.orphans(copy_root)] == ["ex99_orphelin.ipynb"]
+
+
+def test_generated_notebooks_say_so():
+    for name in NOTEBOOKS:
+        meta = _nb(name)["metadata"][layout.METADATA_KEY]
+        assert meta["cahier"] == name and meta["edition"] == "publique"
+        assert "ne pas modifier" in meta["genere"] and f"lstm_lib/grading/{name}.py" in meta["genere"]
+    attributes = (ROOT / ".gitattributes").read_text(encoding="utf-8")
+    assert "exercises/ex[0-9][0-9]_*.ipynb linguist-generated=true" in attributes
+    index = (ROOT / "exercises" / "index.md").read_text(encoding="utf-8")
+    for block in make_exercises.INDEX_BLOCKS:
+        assert re.search(rf"^% généré:{block} .*ne pas modifier", index, re.M) and f"% fin:{block}" in index
+
+
+def test_index_page_table_matches_sources():
     text = (ROOT / "exercises" / "index.md").read_text(encoding="utf-8")
     for name in NOTEBOOKS:
         module = definition(name)
@@ -85,31 +99,120 @@ def test_index_page_table_matches_definitions():
         assert float(cells[3]) == sum(ex.points for ex in module.EXERCISES), row
 
 
-def test_student_edition_only_hides_solutions():
-    base = build_student_edition.load_base()
-    derived = build_student_edition.student_config(base)
-    assert derived["sphinx"]["config"]["hide_solutions"] is True
-    assert derived["title"].endswith("(édition élève)")
-    assert "hide_solutions" not in (base.get("sphinx", {}).get("config") or {})
-    # Tout le reste vient de _config.yml, sans copie à maintenir.
-    for key in base:
-        if key not in ("title", "sphinx", "execute"):
-            assert derived[key] == base[key], key
-    for key, value in (base["sphinx"].get("config") or {}).items():
-        assert derived["sphinx"]["config"][key] == value
-    for name, path in (base["sphinx"].get("local_extensions") or {}).items():
-        assert Path(derived["sphinx"]["local_extensions"][name]) == (ROOT / path).resolve()
-    assert Path(derived["execute"]["cache"]).is_absolute()
+def test_replace_block_refuses_a_missing_block():
+    with pytest.raises(ValueError, match="bloc généré « tableau » introuvable"):
+        make_exercises.replace_block("# Exercices\n", "tableau", "|a|")
 
 
-def test_student_edition_dry_run(capsys):
-    assert build_student_edition.main(["--dry-run"]) == 0
-    out = capsys.readouterr().out
-    assert "hide_solutions: true" in out and "--config" in out and "-W" in out
+# --------------------------------------------------------------------------
+# La disposition que relit le correcteur
+# --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebook_layout(name):
+    nb = _nb(name)
+    cells = nb["cells"]
+    ids = [c.get("id") for c in cells]
+    assert len(ids) == len(set(ids)) and ids[:3] == ["colab-setup", "introduction", "preparation"]
+    assert ids[-2:] == ["bilan-titre", "bilan"] and _src(cells[-1]) == "cahier.bilan()"
+    keys = [ex.key for ex in definition(name).EXERCISES]
+    assert f'Cahier("{name}", globals())' in _src(cells[2]) and f"{', '.join(keys)} = cahier.exercices" in _src(cells[2])
+    for ex in definition(name).EXERCISES:
+        k = ids.index(layout.answer_id(ex.key))
+        answer, check = cells[k], cells[k + 1]
+        assert answer["cell_type"] == "code" and _src(answer) == ex.starter.rstrip("\n")
+        assert answer["metadata"]["tags"] == layout.answer_tags(ex.key)
+        assert check["id"] == layout.check_id(ex.key) and _src(check).startswith(layout.check_source(ex.key))
+        statement = _src(cells[ids.index(layout.statement_id(ex.key))])
+        assert statement.startswith(f"````{{exercise}} {ex.key} — ") and f":label: {name}-{ex.key}\n" in statement
+        assert statement.splitlines()[0].endswith(f" — {plural(ex.points, 'point')}")
+        assert 1 <= k - ids.index(layout.statement_id(ex.key)) <= 2  # énoncé, (aide), réponse
+        solution = _src(cells[ids.index(layout.solution_id(ex.key))])
+        assert solution.startswith(f"````{{solution}} {name}-{ex.key}\n:class: dropdown\n")
+    for cell in cells:
+        if cell["cell_type"] == "code":
+            assert cell["outputs"] == [] and cell["execution_count"] is None
 
 
-def test_every_exercise_notebook_has_a_definition_module():
-    """Un cahier d'exercices sans module exNN.py ne serait jamais corrigé (et l'inverse)."""
+def test_answer_cells_are_found_without_ids():
+    """Une copie en nbformat 4.4 (sans identifiants) : par l'étiquette, sinon par la position."""
+    nb = _nb("ex04")
+    for cell in nb["cells"]:
+        cell.pop("id")
+    keys = [ex.key for ex in definition("ex04").EXERCISES]
+    expected = [k for k, c in enumerate(nb["cells"]) if "reponse" in c["metadata"].get("tags", [])]
+    assert [layout.locate_answer(nb["cells"], key) for key in keys] == [(k, "étiquette") for k in expected]
+    for cell in nb["cells"]:
+        cell["metadata"] = {}
+    assert [layout.locate_answer(nb["cells"], key) for key in keys] == [(k, "position") for k in expected]
+    # Une cellule de vérification supprimée : introuvable, pas une autre cellule.
+    del nb["cells"][expected[1] + 1]
+    assert layout.locate_answer(nb["cells"], keys[1]) == (None, "")
+
+
+def test_student_edition_notebook_has_no_solution():
+    module = definition("ex02")
+    public = make_exercises.render(make_exercises.notebook_for(module))
+    student_nb = make_exercises.notebook_for(module, edition="eleve", colab_url="https://example.org/eleve")
+    student = make_exercises.render(student_nb)
+    assert "{solution}" in public and ".solution()" in public
+    assert "{solution}" not in student and ".solution()" not in student
+    assert "git+https://example.org/eleve" in student and student_nb["metadata"]["lstm_grading"]["edition"] == "eleve"
+    for ex in module.EXERCISES:
+        assert json.dumps(ex.solution.strip())[1:-1] not in student
+    # Même code dans les cellules de réponse : le correcteur note les deux éditions de la même façon.
+    answers = lambda nb: [c["source"] for c in nb["cells"] if "reponse" in c["metadata"].get("tags", [])]  # noqa: E731
+    assert answers(student_nb) == answers(make_exercises.notebook_for(module))
+
+
+def test_every_exercise_notebook_has_a_source():
+    """Un cahier d'exercices sans source ne serait jamais corrigé (et l'inverse)."""
     on_disk = sorted(p.name[:4] for p in (ROOT / "exercises").glob("ex[0-9][0-9]_*.ipynb"))
     assert on_disk == list(NOTEBOOKS)
     assert len(NOTEBOOKS) >= 6  # la découverte des modules a bien fonctionné
+
+
+# --------------------------------------------------------------------------
+# Configuration de l'édition élève (sans build)
+# --------------------------------------------------------------------------
+
+def test_student_config_changes_only_what_it_must():
+    base = build_student_edition.load_base()
+    derived = build_student_edition.student_config(base, "https://github.com/prof/lstm-eleve", "cours")
+    assert derived["sphinx"]["config"]["hide_solutions"] is True
+    assert derived["title"].endswith("(édition élève)")
+    assert derived["repository"] == {**base["repository"], "url": "https://github.com/prof/lstm-eleve",
+                                     "branch": "cours"}
+    assert "hide_solutions" not in (base.get("sphinx", {}).get("config") or {})
+    for key in base:
+        if key not in ("title", "sphinx", "repository"):
+            assert derived[key] == base[key], key
+    for key, value in (base["sphinx"].get("config") or {}).items():
+        assert derived["sphinx"]["config"][key] == value
+    local = build_student_edition.build_config(copy.deepcopy(derived))
+    for name in base["sphinx"].get("local_extensions") or {}:
+        assert Path(local["sphinx"]["local_extensions"][name]) == (ROOT / "tools").resolve()
+    assert Path(local["execute"]["cache"]).is_absolute()
+
+
+def test_student_edition_dry_run(capsys):
+    assert build_student_edition.main(["--repository", "https://github.com/prof/lstm-eleve", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "hide_solutions: true" in out and "https://github.com/prof/lstm-eleve" in out and "-W" in out
+
+
+def test_student_edition_refuses_the_public_repository(capsys):
+    url = build_student_edition.load_base()["repository"]["url"]
+    with pytest.raises(SystemExit) as exit_info:
+        build_student_edition.main(["--repository", url, "--dry-run"])
+    assert exit_info.value.code == 2 and "livre public" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("avant\n\n```{solution} q1\n:class: dropdown\nRéponse.\n```\n\naprès\n", "avant\n\naprès\n"),
+    ("a\n````{solution} q\n```python\nx = 1\n```\n````\nb", "a\nb"),
+    ("a\n:::{solution} q\ntexte\n:::\nb\n", "a\nb\n"),
+    ("```{exercise}\n:label: q\nÉnoncé\n```\n", "```{exercise}\n:label: q\nÉnoncé\n```\n"),
+])
+def test_strip_solutions(text, expected):
+    assert build_student_edition.strip_solutions(text) == expected

@@ -179,11 +179,11 @@ def test_reference_solutions_score_full_marks(batch_a, name):
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
-def test_plausible_wrong_answers_score_zero_with_explanation(batch_a, name):
+def test_plausible_wrong_answers_lose_points_with_explanation(batch_a, name):
     rows = _rows(batch_a, f"{name}_fausse.ipynb")
     for key, (_, fragment) in WRONG[name].items():
         row = rows[key]
-        assert row.points == 0 and row.statut == "faux", row
+        assert row.points < row.max and row.statut in ("faux", "partiel"), row
         assert fragment in row.message, row
 
 

@@ -7,7 +7,9 @@ Les sorties des cahiers sont mises en cache par Jupyter Book
 (``_build/.jupyter_cache``), indexées sur le *code des cellules* seulement. Si
 ``lstm_lib`` change, un cahier inchangé garderait donc des sorties périmées : on
 garde une empreinte de ``lstm_lib`` et de ``pyproject.toml`` à côté du cache et on
-vide le cache quand elle change. (Jupyter Book ne sait pas le faire lui-même.)
+vide le cache quand elle change ; quand seuls les exercices (``lstm_lib/grading``)
+changent, seuls les cahiers d'exercices sont oubliés. (Jupyter Book ne sait pas le
+faire lui-même.)
 
 Utilisé par ``tools/build.sh``, par ``tests/conftest.py`` et par
 ``benchmarks/bench_build.py``.
@@ -62,10 +64,8 @@ class BuildResult:
         return self.returncode == 0 and not self.problems
 
 
-def library_fingerprint(root: Path = ROOT) -> str:
-    """Empreinte SHA-256 du code de ``lstm_lib`` et de ``pyproject.toml``."""
+def _fingerprint(root: Path, files: list[Path]) -> str:
     digest = hashlib.sha256()
-    files = sorted((root / "lstm_lib").rglob("*.py")) + [root / "pyproject.toml"]
     for path in files:
         if path.is_file():
             digest.update(path.relative_to(root).as_posix().encode())
@@ -73,19 +73,48 @@ def library_fingerprint(root: Path = ROOT) -> str:
     return digest.hexdigest()
 
 
+def library_fingerprint(root: Path = ROOT) -> str:
+    """Empreinte SHA-256 du code de ``lstm_lib`` (hors exercices) et de ``pyproject.toml``."""
+    grading = root / "lstm_lib" / "grading"
+    files = sorted(p for p in (root / "lstm_lib").rglob("*.py") if grading not in p.parents)
+    return _fingerprint(root, files + [root / "pyproject.toml"])
+
+
+def exercises_fingerprint(root: Path = ROOT) -> str:
+    """Empreinte SHA-256 de ``lstm_lib/grading`` : les sources des exercices et leurs juges."""
+    return _fingerprint(root, sorted((root / "lstm_lib" / "grading").rglob("*.py")))
+
+
 def invalidate_stale_cache(build_dir: Path, root: Path = ROOT) -> bool:
-    """Vide le cache d'exécution si ``lstm_lib`` a changé ; rend True s'il a été vidé."""
+    """Vide le cache d'exécution si ``lstm_lib`` a changé ; rend True s'il a été vidé.
+
+    Si seuls les exercices (``lstm_lib/grading``) ont changé, seuls les cahiers de
+    ``exercises/`` sont oubliés : les chapitres n'importent pas ``lstm_lib.grading``, et
+    retoucher un exercice ne doit pas faire ré-exécuter tout le livre.
+    """
     cache = build_dir / ".jupyter_cache"
     stamp = build_dir / "lstm_lib.sha256"
-    current = library_fingerprint(root)
-    previous = stamp.read_text().strip() if stamp.is_file() else None
+    current = [library_fingerprint(root), exercises_fingerprint(root)]
+    previous = stamp.read_text().split() if stamp.is_file() else []
     cleared = False
-    if previous != current and cache.exists():
+    if previous[:1] != current[:1] and cache.exists():
         shutil.rmtree(cache)
         cleared = True
+    elif previous[1:2] != current[1:2] and cache.exists():
+        _forget_exercise_notebooks(cache, root)
     build_dir.mkdir(parents=True, exist_ok=True)
-    stamp.write_text(current + "\n")
+    stamp.write_text("\n".join(current) + "\n")
     return cleared
+
+
+def _forget_exercise_notebooks(cache: Path, root: Path) -> None:
+    from jupyter_cache import get_cache
+
+    exercises = (root / "exercises").resolve()
+    store = get_cache(str(cache))
+    for record in store.list_cache_records():
+        if exercises in Path(record.uri).resolve().parents:
+            store.remove_cache(record.pk)
 
 
 def jupyter_book_command() -> list[str]:

@@ -24,7 +24,6 @@ en fait une commande.
 
 from __future__ import annotations
 
-import ast
 import json
 import os
 import pickle
@@ -41,7 +40,8 @@ from pathlib import Path
 import numpy as np
 
 from lstm_lib.grading import harvest
-from lstm_lib.grading.core import ERREUR, FAUX, INTROUVABLE, NON_NOTE, Exercise, InvalidHarvest, Verdict, fr
+from lstm_lib.grading.core import (ERREUR, FAUX, INTROUVABLE, NON_NOTE, Exercise, InvalidHarvest, Verdict,
+                                   forbidden_in_cells, fr)
 from lstm_lib.grading.notebook import GRADING_ENV, forbidden_verdict
 from lstm_lib.grading.registry import exercises_for, identify
 
@@ -150,31 +150,11 @@ def check_structure(nb, exercises: list[Exercise]) -> dict[str, Verdict]:
     return verdicts
 
 
-def _defines(tree: ast.AST, name: str) -> bool:
-    for node in getattr(tree, "body", []):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
-            return True
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
-            return True
-    return False
-
-
 def forbidden_used(nb, exercise: Exercise) -> list[str]:
-    """Les noms de ``lstm_lib`` interdits qu'utilisent la cellule de réponse ou les cellules qui redéfinissent la cible."""
-    if exercise.kind != "function" or not exercise.forbidden:
-        return []
-    used: set[str] = set()
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        source = cell.source
-        try:
-            tree = ast.parse(source)
-        except SyntaxError:
-            continue
-        if cell.get("id") == exercise.cell_id or _defines(tree, exercise.target):
-            used.update(exercise.forbidden_used(source))
-    return sorted(used)
+    """Les noms de ``lstm_lib`` interdits qu'utilisent la cellule de réponse ou les cellules qui
+    redéfinissent la cible : la règle de :func:`lstm_lib.grading.core.forbidden_in_cells`, la même
+    que dans le cahier."""
+    return forbidden_in_cells(exercise, [(c.get("id"), c.source) for c in nb.cells if c.cell_type == "code"])
 
 
 # --------------------------------------------------------------------------

@@ -8,14 +8,31 @@ noyau de l'élève, sur des valeurs décodées depuis du JSON.
 
 Trois sortes d'exercices :
 
-- :class:`FunctionExercise` — une fonction à écrire, appelée sur des entrées
+- :class:`FunctionExercise` — une fonction à écrire, appelée sur des entrées
   tirées au hasard au moment de la correction ;
-- :class:`ValueExercise` — une valeur numérique (trouvée par exemple avec un widget) ;
-- :class:`ChoiceExercise` — une question à choix multiple (une lettre, ou un
+- :class:`ValueExercise` — une valeur numérique (trouvée par exemple avec un widget) ;
+- :class:`ChoiceExercise` — une question à choix multiple (une lettre, ou un
   dictionnaire de réponses oui/non).
 
 Un juge ne révèle jamais la valeur attendue : il dit ce qui ne va pas (forme,
-type, NaN, exception, erreur typique reconnue) sans la donner.
+type, NaN, exception, erreur typique reconnue) sans la donner. Un exercice
+**sans corrigé** (une question à choix sans ``answer``, une valeur sans
+``check`` : c'est le cas dans l'édition élève, voir :mod:`.catalog`) ne juge
+pas : il contrôle la forme de la réponse et l'enregistre (statut
+« enregistré ») ; le verdict vient de la correction de l'enseignant.
+
+Règles communes à tous les exercices (écrites une fois, ici) :
+
+- **un nombre** : un entier, un flottant, un scalaire numpy, ou tout tableau,
+  liste ou tuple d'un seul nombre (:func:`as_number`) ; « 2,197 » écrit avec une
+  virgule est un tuple, et le message le dit ;
+- **un tableau** : un ``numpy.ndarray``, un tenseur PyTorch, ou une liste (ou un
+  tuple) de nombres, même imbriquée (:func:`as_array`) ;
+- **appels interdits** : une fonction à écrire soi-même ne doit ni appeler les
+  fonctions de ``lstm_lib`` qu'elle remplace, ni en être une
+  (:func:`forbidden_in_cells` sur le code, et l'origine de l'objet récolté) ;
+- **crédit partiel** : un résultat en plusieurs parties (``parts``) rapporte la
+  part des points des parties justes ; un tableau de oui/non aussi.
 """
 
 from __future__ import annotations
@@ -28,6 +45,8 @@ from typing import Any, Callable
 
 import numpy as np
 
+from ..style import format_fr
+
 __all__ = [
     "Verdict",
     "Exercise",
@@ -38,17 +57,27 @@ __all__ = [
     "decode",
     "fr",
     "number",
+    "plural",
+    "as_array",
+    "as_number",
+    "compare",
+    "defines",
+    "forbidden_in_cells",
+    "forbidden_verdict",
     "STATUSES",
 ]
 
 # Les statuts possibles d'une ligne de note.
 REUSSI = "réussi"
+PARTIEL = "partiel"
 FAUX = "faux"
 NON_TENTE = "non tenté"
 ERREUR = "erreur"
 INTROUVABLE = "introuvable"
 NON_NOTE = "non noté"
-STATUSES = (REUSSI, FAUX, NON_TENTE, ERREUR, INTROUVABLE, NON_NOTE)
+STATUSES = (REUSSI, PARTIEL, FAUX, NON_TENTE, ERREUR, INTROUVABLE, NON_NOTE)
+#: Statut de la vérification dans le cahier (jamais d'une note) : réponse sans corrigé local.
+ENREGISTRE = "enregistré"
 
 NBSP = "\u00a0"
 
@@ -58,7 +87,7 @@ def fr(text: str) -> str:
     parts = _CODE.split(text)
     for k in range(0, len(parts), 2):  # les parties paires sont hors code et hors maths
         parts[k] = re.sub(r" ([:;?!»])", NBSP + r"\1", parts[k])
-        parts[k] = parts[k].replace("\u00ab ", "\u00ab" + NBSP)  # « suivi d'une espace
+        parts[k] = parts[k].replace("\u00ab ", "\u00ab" + NBSP)  # « suivi d'une espace
     return "".join(parts)
 
 
@@ -82,9 +111,20 @@ class Verdict:
         return self.statut == REUSSI
 
 
-def number(x: float, digits: int = 2) -> str:
-    """Un nombre à la française : virgule décimale (« 0,850 »)."""
-    return f"{x:.{digits}f}".replace(".", ",")
+def number(x: float, digits: int | None = 2) -> str:
+    """Un nombre à la française (« 0,85 », « 50 688 ») : :func:`lstm_lib.style.format_fr`."""
+    return format_fr(x, digits)
+
+
+def plural(n: float, word: str, plural_form: str | None = None) -> str:
+    """« 1 point », « 2 points », « 0,75 point » : le pluriel français commence à 2."""
+    return f"{format_fr(n)} {word if abs(n) < 2 else (plural_form or word + 's')}"
+
+
+def join_fr(items: list[str]) -> str:
+    """« a », « a et b », « a, b et c »."""
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " et " + items[-1]
 
 
 class InvalidHarvest(ValueError):
@@ -127,7 +167,7 @@ class DecodedObject:
 
 
 def decode(node: Any) -> Any:
-    """Reconstruit une valeur depuis :func:`harvest.encode` ; lève :class:`InvalidHarvest`."""
+    """Reconstruit une valeur depuis :func:`harvest.encode` ; lève :class:`InvalidHarvest`."""
     if not isinstance(node, dict) or "t" not in node:
         raise InvalidHarvest("nœud sans type")
     t = node["t"]
@@ -202,9 +242,9 @@ def describe(value: Any) -> str:
     if isinstance(value, str):
         return "une chaîne de caractères"
     if isinstance(value, tuple):
-        return f"un tuple de {len(value)} élément(s)"
+        return f"un tuple de {plural(len(value), 'élément')}"
     if isinstance(value, list):
-        return f"une liste de {len(value)} élément(s)"
+        return f"une liste de {plural(len(value), 'élément')}"
     if isinstance(value, dict):
         return "un dictionnaire"
     if isinstance(value, DecodedObject):
@@ -213,18 +253,19 @@ def describe(value: Any) -> str:
 
 
 # --------------------------------------------------------------------------
-# Comparaison d'un résultat à la référence (sans révéler la référence).
+# Les types acceptés, les mêmes pour tous les exercices.
 # --------------------------------------------------------------------------
 
-RTOL = 1e-6
-ATOL = 1e-8
+def as_array(value) -> np.ndarray | None:
+    """Un résultat numérique sous forme de tableau, ou None s'il n'en est pas un.
 
-
-def _as_array(value):
-    """Un résultat numérique sous forme de tableau, ou None s'il n'en est pas un."""
+    Acceptés : tableau numpy (ou tenseur, récolté comme un tableau), nombre,
+    scalaire numpy, liste ou tuple de nombres (même imbriqués). Refusés : les
+    booléens seuls, les chaînes, les objets.
+    """
     if isinstance(value, np.ndarray):
         return value
-    if isinstance(value, bool):
+    if isinstance(value, (bool, np.bool_)):
         return None
     if isinstance(value, (int, float, np.floating, np.integer)):
         return np.asarray(value)
@@ -238,21 +279,56 @@ def _as_array(value):
     return None
 
 
-def compare(expected: Any, got: Any, label: str = "le résultat") -> str | None:
+def as_number(value) -> float | None:
+    """Un seul nombre (entier, flottant, scalaire numpy, ou conteneur d'un seul nombre), sinon None."""
+    arr = as_array(value)
+    if arr is None or arr.size != 1 or arr.dtype.kind == "b":
+        return None
+    return float(arr.reshape(()))
+
+
+def decimal_comma(value) -> str | None:
+    """« 2,197 » lu par Python : le tuple ``(2, 197)``. Rend le texte tapé, ou None."""
+    if (isinstance(value, tuple) and len(value) == 2
+            and all(isinstance(v, int) and not isinstance(v, bool) for v in value) and value[1] >= 0):
+        return f"{value[0]},{value[1]}"
+    return None
+
+
+def decimal_comma_hint(value) -> str:
+    typed = decimal_comma(value)
+    if typed is None:
+        return ""
+    return (f" : vous avez sans doute écrit « {typed} » avec une virgule décimale ; en Python, la virgule "
+            f"sépare les éléments d'un tuple. Écrivez le nombre avec un point : {typed.replace(',', '.')}")
+
+
+# --------------------------------------------------------------------------
+# Comparaison d'un résultat à la référence (sans révéler la référence).
+# --------------------------------------------------------------------------
+
+RTOL = 1e-6
+ATOL = 1e-8
+RTOL_FLOAT32, ATOL_FLOAT32 = 1e-4, 1e-6
+
+
+def compare(expected: Any, got: Any, label: str = "le résultat", *, values: bool = True) -> str | None:
     """``None`` si ``got`` vaut ``expected`` (à la tolérance près), sinon un message.
 
     Le message décrit l'écart (type, forme, dtype, NaN, valeurs) sans donner la
-    valeur attendue.
+    valeur attendue. Avec ``values=False``, seules la structure, les formes et
+    les types sont comparés.
     """
     if isinstance(expected, tuple):
         if not isinstance(got, (tuple, list)):
             if got is None:
                 return f"{label} est None : la fonction ne renvoie rien (oubli du « return » ?)"
-            return f"{label} devrait être un tuple de {len(expected)} éléments ; reçu {describe(got)}"
+            return (f"{label} devrait être un tuple de {plural(len(expected), 'élément')} ; "
+                    f"reçu {describe(got)}")
         if len(got) != len(expected):
-            return f"{label} devrait contenir {len(expected)} éléments ; reçu {len(got)}"
+            return f"{label} devrait contenir {plural(len(expected), 'élément')} ; reçu {len(got)}"
         for k, (e, g) in enumerate(zip(expected, got)):
-            msg = compare(e, g, f"l'élément n° {k + 1} du résultat")
+            msg = compare(e, g, f"l'élément n° {k + 1} du résultat", values=values)
             if msg:
                 return msg
         return None
@@ -262,21 +338,25 @@ def compare(expected: Any, got: Any, label: str = "le résultat") -> str | None:
             return f"{label} devrait être un objet à champs ({', '.join(expected)}) ; reçu {describe(got)}"
         missing = [k for k in expected if k not in fields]
         if missing:
-            return f"{label} n'a pas le(s) champ(s) {', '.join(missing)}"
+            return f"{label} n'a pas le{'s' if len(missing) > 1 else ''} champ{'s' if len(missing) > 1 else ''} {', '.join(missing)}"
         for k, e in expected.items():
-            msg = compare(e, fields[k], f"« {k} »")
+            msg = compare(e, fields[k], f"« {k} »", values=values)
             if msg:
                 return msg
         return None
     if isinstance(expected, (bool, str)):
+        if not values:
+            return None if isinstance(got, type(expected)) else f"{label} devrait être {describe(expected)} ; reçu {describe(got)}"
         return None if got == expected else f"{label} n'est pas la valeur attendue"
     exp = np.asarray(expected)
     if got is None:
         return f"{label} est None : la fonction ne renvoie rien (oubli du « return » ?)"
-    arr = _as_array(got)
+    arr = as_array(got)
     if arr is None:
         what = "un nombre" if exp.ndim == 0 else "un tableau numpy"
         return f"{label} devrait être {what} ; reçu {describe(got)}"
+    if exp.ndim == 0 and arr.size == 1:
+        arr = arr.reshape(())  # un nombre dans un conteneur d'un élément : un nombre
     if arr.shape != exp.shape:
         if exp.ndim == 0:
             return f"{label} devrait être un seul nombre ; reçu un tableau de forme {arr.shape}"
@@ -284,15 +364,17 @@ def compare(expected: Any, got: Any, label: str = "le résultat") -> str | None:
     if exp.dtype.kind == "f" and arr.dtype.kind not in "f":
         return (f"{label} a le dtype {arr.dtype} ; attendu des flottants "
                 f"(les portes et la mémoire sont des nombres réels, pas des entiers ni des booléens)")
+    if not values:
+        return None
     if arr.dtype.kind == "f" and not np.all(np.isfinite(arr)):
-        n_nan = int(np.isnan(arr).sum())
-        return (f"{label} contient {n_nan} NaN et {int(np.isinf(arr).sum())} infini(s) : "
+        n_nan, n_inf = int(np.isnan(arr).sum()), int(np.isinf(arr).sum())
+        return (f"{label} contient {plural(n_nan, 'NaN', 'NaN')} et {plural(n_inf, 'infini')} : "
                 f"un calcul déborde ou divise par zéro")
     if exp.dtype.kind in "iub" and arr.dtype.kind == "f":
         if not np.all(arr == np.round(arr)):
             return f"{label} devrait être un entier"
-    tol = RTOL if arr.dtype != np.float32 else 1e-4
-    if not np.allclose(arr.astype(np.float64), exp.astype(np.float64), rtol=tol, atol=ATOL if tol == RTOL else 1e-6):
+    rtol, atol = (RTOL, ATOL) if arr.dtype != np.float32 else (RTOL_FLOAT32, ATOL_FLOAT32)
+    if not np.allclose(arr.astype(np.float64), exp.astype(np.float64), rtol=rtol, atol=atol):
         return f"{label} n'a pas les bonnes valeurs"
     return None
 
@@ -302,7 +384,78 @@ def _fields_of(value):
         return value.fields
     if isinstance(value, dict):
         return value
+    if hasattr(value, "__dataclass_fields__"):  # un objet réel (référence calculée ici)
+        return {name: getattr(value, name) for name in value.__dataclass_fields__}
     return None
+
+
+_VALUES_PROBLEM = "n'a pas les bonnes valeurs"
+
+
+# --------------------------------------------------------------------------
+# Appels interdits : la même règle dans le cahier et chez le correcteur.
+# --------------------------------------------------------------------------
+
+def defines(tree: ast.AST, name: str) -> bool:
+    """Le code (module) définit-il ``name`` au premier niveau (def, affectation, import) ?"""
+    for node in getattr(tree, "body", []):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name == name:
+            return True
+        if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(target)):
+                    return True
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            if any((alias.asname or alias.name.split(".")[0]) == name for alias in node.names):
+                return True
+    return False
+
+
+def forbidden_in_source(exercise: "Exercise", source: str) -> list[str]:
+    """Les noms interdits de ``exercise`` qu'utilise ce code (attributs lus, noms importés)."""
+    forbidden = set(getattr(exercise, "forbidden", ()) or ())
+    if not forbidden:
+        return []
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    used = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
+            used.add(node.attr)
+        elif isinstance(node, ast.alias):
+            used.add(node.name.split(".")[-1])
+    return sorted(used & forbidden)
+
+
+def forbidden_in_cells(exercise: "Exercise", cells: list[tuple[str | None, str]]) -> list[str]:
+    """La règle des appels interdits, sur le code d'un cahier : ``cells`` = ``[(identifiant, code)]``.
+
+    Sont lus : la cellule de réponse de l'exercice et toute cellule qui définit
+    sa cible (``def``, affectation ou import du même nom). Le correcteur passe
+    les cellules de la copie ; la vérification dans le cahier passe la dernière
+    cellule exécutée qui définit la cible. L'origine de l'objet récolté
+    (une fonction de ``lstm_lib`` elle-même) est jugée à part, par le juge.
+    """
+    if getattr(exercise, "kind", "") != "function" or not getattr(exercise, "forbidden", ()):
+        return []
+    used: set[str] = set()
+    for cell_id, source in cells:
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            continue
+        if cell_id == exercise.cell_id or defines(tree, exercise.target):
+            used.update(forbidden_in_source(exercise, source))
+    return sorted(used)
+
+
+def forbidden_verdict(exercise: "Exercise", used: list[str]) -> Verdict:
+    names = ", ".join(f"lstm_lib.{n}" for n in used)
+    return Verdict(0.0, exercise.points, FAUX,
+                   f"votre réponse appelle {names} (ou en est une) : l'exercice demande de l'écrire vous-même")
 
 
 # --------------------------------------------------------------------------
@@ -313,17 +466,23 @@ UNTOUCHED = (
     "pas encore tenté : remplacez le code de départ (« raise NotImplementedError » "
     "ou « ... ») par votre réponse, exécutez la cellule, puis revérifiez."
 )
+RECORDED = "elle sera notée à la correction (cette édition ne contient pas le corrigé)"
 
 
 @dataclass
 class Exercise:
     """Ce que partagent tous les exercices.
 
-    - ``key`` : l'identifiant court (« ex1 ») ; la cellule de réponse du cahier
-      porte l'identifiant ``reponse-<key>`` (voir :attr:`cell_id`) ;
-    - ``title`` : le titre affiché ; ``points`` : le barème ;
-    - ``target`` : le nom de la variable ou de la fonction à récolter ;
-    - ``statement`` (Markdown), ``starter`` et ``solution`` (code), ``hint`` (texte).
+    - ``key`` : l'identifiant court (« ex1 ») ; la cellule de réponse du cahier
+      porte l'identifiant ``reponse-<key>`` (voir :attr:`cell_id` et :mod:`.layout`) ;
+    - ``title`` : le titre affiché ; ``points`` : le barème ;
+    - ``target`` : le nom de la variable ou de la fonction à récolter ;
+    - ``statement`` (Markdown), ``starter`` et ``solution`` (code) ;
+    - ``hint`` : un indice (texte), ou une liste d'indices gradués (``indice()``
+      les montre un par un) ;
+    - ``helper`` : le code d'une cellule d'aide (un widget) placée avant la réponse ;
+    - ``cell`` : l'identifiant de la cellule de réponse, si ce n'est pas ``reponse-<key>``
+      (une vérification privée rattachée à la réponse d'un autre exercice).
     """
 
     key: str
@@ -333,14 +492,26 @@ class Exercise:
     statement: str = ""
     starter: str = ""
     solution: str = ""
-    hint: str = ""
-    helper: str = ""  # code d'une cellule d'aide (un widget) placée avant la réponse
-    cell: str = ""    # identifiant de la cellule de réponse, « reponse-<key> » par défaut
+    hint: str | tuple | list = ""
+    helper: str = ""
+    cell: str = ""
     kind: str = field(default="value", init=False)
 
     @property
     def cell_id(self) -> str:
-        return self.cell or f"reponse-{self.key}"
+        from .layout import answer_id
+
+        return self.cell or answer_id(self.key)
+
+    @property
+    def hints(self) -> tuple[str, ...]:
+        if isinstance(self.hint, (list, tuple)):
+            return tuple(str(h) for h in self.hint)
+        return (self.hint,) if self.hint else ()
+
+    def has_answer_key(self) -> bool:
+        """L'exercice a-t-il de quoi juger (corrigé, référence) ? Sinon il enregistre seulement."""
+        return True
 
     # Ce qu'on envoie à la récolte.
     def make_spec(self, rng: np.random.Generator) -> dict:
@@ -354,6 +525,18 @@ class Exercise:
         if ok:
             return Verdict(self.points, self.points, REUSSI, message or "bonne réponse")
         return Verdict(0.0, self.points, statut or FAUX, message)
+
+    def _partial(self, right: int, total: int, message: str) -> Verdict:
+        """Crédit partiel : ``right`` parties justes sur ``total``."""
+        if right == total:
+            return self._verdict(True)
+        if right == 0:
+            return self._verdict(False, FAUX, message)
+        points = round(self.points * right / total, 4)
+        return Verdict(points, self.points, PARTIEL, message)
+
+    def _recorded(self, what: str) -> Verdict:
+        return Verdict(0.0, self.points, ENREGISTRE, f"réponse enregistrée ({what}) : {RECORDED}")
 
     def _missing(self, harvested: dict) -> Verdict | None:
         if not isinstance(harvested, dict) or "found" not in harvested:
@@ -390,7 +573,11 @@ class FunctionExercise(Exercise):
     - ``forbidden`` : des noms de ``lstm_lib`` que la réponse ne doit pas
       appeler (l'exercice demande de les écrire soi-même) ;
     - ``check`` (facultatif) : un juge sur mesure ``check(args, got) -> message | None``,
-      à la place de la comparaison à ``reference``.
+      à la place de la comparaison à ``reference`` ;
+    - ``parts`` (facultatif) : les parties d'un résultat, notées chacune — les noms
+      des éléments d'un tuple (``("f", "i", "c_hat", "o")``), ou, pour un objet à
+      champs, ``{nom: (champ, …)}``. Chaque partie juste sur tous les cas
+      rapporte ``points / len(parts)``.
     """
 
     cases: Callable[[np.random.Generator], list] = None
@@ -398,84 +585,146 @@ class FunctionExercise(Exercise):
     mistakes: list = field(default_factory=list)
     forbidden: tuple = ()
     check: Callable[[tuple, Any], str | None] | None = None
+    parts: tuple | dict = ()
 
     def __post_init__(self):
         self.kind = "function"
+
+    def has_answer_key(self) -> bool:
+        return self.reference is not None or self.check is not None
 
     def make_spec(self, rng):
         return {"target": self.target, "kind": "function", "cases": list(self.cases(rng))}
 
     def forbidden_used(self, source: str) -> list[str]:
-        """Les noms interdits que le code de la cellule de réponse utilise."""
-        if not self.forbidden:
-            return []
-        try:
-            tree = ast.parse(source)
-        except SyntaxError:
-            return []
-        used = set()
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
-                used.add(node.attr)
-            elif isinstance(node, ast.alias):
-                used.add(node.name.split(".")[-1])
-        return sorted(used & set(self.forbidden))
+        """Les noms interdits que ce code utilise."""
+        return forbidden_in_source(self, source)
 
-    def _compare_case(self, args, got):
-        if self.check is not None:
-            return self.check(args, got)
-        return compare(self.reference(*args), got)
+    # Ce que la référence et les erreurs typiques donnent sur ces entrées
+    # (une édition sans références les remplace par des résultats enregistrés, voir catalog).
+    def expected_outputs(self, cases: list) -> list:
+        return [self.reference(*args) for args in cases]
 
-    def judge(self, harvested, spec):
+    def mistake_outputs(self, cases: list) -> list[tuple[str, list | None]]:
+        out = []
+        for message, wrong in self.mistakes:
+            try:
+                out.append((message, [wrong(*args) for args in cases]))
+            except Exception:  # une erreur typique qui ne s'applique pas à ces entrées
+                out.append((message, None))
+        return out
+
+    # Le jugement
+    def _results(self, harvested, spec) -> tuple[Verdict | None, list]:
+        """Les résultats décodés des appels, ou un verdict immédiat (introuvable, exception…)."""
         missing = self._missing(harvested)
         if missing:
-            return missing
+            return missing, []
         if not harvested.get("callable"):
             return self._verdict(False, FAUX, f"« {self.target} » devrait être une fonction ; "
-                                              f"c'est un objet de type {harvested.get('type', '?')}")
+                                              f"c'est un objet de type {harvested.get('type', '?')}"), []
+        origin = harvested.get("origin")
+        if isinstance(origin, dict) and str(origin.get("module", "")).split(".")[0] == "lstm_lib" \
+                and origin.get("name") in set(self.forbidden):
+            return forbidden_verdict(self, [str(origin["name"])]), []
         calls = harvested.get("calls")
         cases = spec["cases"]
         if not isinstance(calls, list) or not calls:
             raise InvalidHarvest("appels manquants")
-        for k, call in enumerate(calls):
+        for call in calls:
             if not isinstance(call, dict) or "ok" not in call:
                 raise InvalidHarvest("appel mal formé")
             if not call["ok"]:
                 exc = str(call.get("exc", "?"))
                 if exc == "NotImplementedError":
-                    return self._verdict(False, NON_TENTE, UNTOUCHED)
+                    return self._verdict(False, NON_TENTE, UNTOUCHED), []
                 if exc == "TooLarge":
-                    return self._verdict(False, ERREUR, "le résultat est bien trop volumineux (des millions de nombres)")
+                    return self._verdict(False, ERREUR, "le résultat est bien trop volumineux (des millions de nombres)"), []
                 if exc == "KeyboardInterrupt":
-                    return self._verdict(False, ERREUR, "votre fonction n'a pas terminé dans le délai imparti (boucle infinie ?)")
+                    return self._verdict(False, ERREUR, "votre fonction n'a pas terminé dans le délai imparti (boucle infinie ?)"), []
                 if exc == "MemoryError":
-                    return self._verdict(False, ERREUR, "votre fonction a épuisé la mémoire autorisée")
+                    return self._verdict(False, ERREUR, "votre fonction a épuisé la mémoire autorisée"), []
                 line = str(call.get("line") or "")
                 where = f", à la ligne « {line} »" if line else ""
                 return self._verdict(False, ERREUR,
-                                     f"votre fonction a levé {exc} : {str(call.get('msg', ''))[:300]}{where}")
+                                     f"votre fonction a levé {exc} : {str(call.get('msg', ''))[:300]}{where}"), []
         if len(calls) != len(cases):
             raise InvalidHarvest("nombre d'appels incohérent")
-        results = [decode(call["value"]) for call in calls]
-        problems = [self._compare_case(args, got) for args, got in zip(cases, results)]
+        return None, [decode(call["value"]) for call in calls]
+
+    def judge(self, harvested, spec):
+        early, results = self._results(harvested, spec)
+        if early is not None:
+            return early
+        cases = spec["cases"]
+        if self.check is not None:
+            problems = [self.check(args, got) for args, got in zip(cases, results)]
+            if not any(problems):
+                return self._verdict(True)
+            return self._verdict(False, FAUX, self._with_count(next(p for p in problems if p), problems))
+        return self.judge_outputs(cases, self.expected_outputs(cases), results)
+
+    def judge_outputs(self, cases: list, expected: list, results: list) -> Verdict:
+        """Juge des résultats contre les résultats attendus (références, erreurs typiques, parties)."""
+        problems = [compare(e, g) for e, g in zip(expected, results)]
         if not any(problems):
             return self._verdict(True)
         first = next(p for p in problems if p)
-        # Une erreur typique reconnue ? (seulement si la forme et le type sont bons)
-        if first.endswith("n'a pas les bonnes valeurs"):
-            for message, wrong in self.mistakes:
-                try:
-                    if all(compare(wrong(*args), got) is None for args, got in zip(cases, results)):
-                        return self._verdict(False, FAUX, f"{first}. {message}")
-                except Exception:  # une erreur typique qui ne s'applique pas à ces entrées
-                    continue
-            n_bad = sum(1 for p in problems if p)
-            return self._verdict(False, FAUX, f"{first} ({n_bad} cas faux sur {len(cases)}). {self.hint_short}")
-        return self._verdict(False, FAUX, first)
+        structural = any(compare(e, g, values=False) for e, g in zip(expected, results))
+        if structural:
+            return self._verdict(False, FAUX, first)
+        explanation = self._recognised_mistake(cases, results) or self.hint_short
+        if self.parts:
+            right, wrong_problem = self._parts_right(expected, results)
+            total = len(self._part_selectors(expected[0]))
+            if 0 < len(right) < total:
+                names = join_fr([f"« {n} »" for n in right])
+                verb = "est juste" if len(right) == 1 else "sont justes"
+                return self._partial(len(right), total, f"{names} {verb} ; {wrong_problem}. {explanation}")
+        return self._verdict(False, FAUX, f"{self._with_count(first, problems)}. {explanation}")
+
+    @staticmethod
+    def _with_count(first: str, problems: list) -> str:
+        n_bad = sum(1 for p in problems if p)
+        return f"{first} ({n_bad} cas faux sur {len(problems)})" if len(problems) > 1 else first
+
+    def _recognised_mistake(self, cases, results) -> str | None:
+        for message, outputs in self.mistake_outputs(cases):
+            if outputs is None:
+                continue
+            try:
+                if all(compare(w, g) is None for w, g in zip(outputs, results)):
+                    return message
+            except Exception:  # une sortie d'erreur typique incomparable : on passe
+                continue
+        return None
+
+    def _part_selectors(self, sample) -> list[tuple[str, Callable, str]]:
+        """``(nom, extraction, libellé)`` pour chaque partie du résultat."""
+        if isinstance(self.parts, dict):
+            return [(name, (lambda v, fields=tuple(fields): _select_fields(v, fields)), f"« {name} »")
+                    for name, fields in self.parts.items()]
+        return [(name, (lambda v, k=k: v[k]), f"« {name} » (l'élément n° {k + 1} du résultat)")
+                for k, name in enumerate(self.parts)]
+
+    def _parts_right(self, expected, results) -> tuple[list[str], str]:
+        right, first_wrong = [], ""
+        for name, select, label in self._part_selectors(expected[0]):
+            msgs = [compare(select(e), select(g), label) for e, g in zip(expected, results)]
+            if any(msgs):
+                first_wrong = first_wrong or next(m for m in msgs if m)
+            else:
+                right.append(name)
+        return right, first_wrong
 
     @property
     def hint_short(self) -> str:
         return "Relisez l'énoncé, ou demandez un indice avec .indice()."
+
+
+def _select_fields(value, fields):
+    found = _fields_of(value) or {}
+    return {name: found.get(name) for name in fields}
 
 
 @dataclass
@@ -483,7 +732,9 @@ class ValueExercise(Exercise):
     """Une valeur à trouver (souvent avec l'aide d'un widget).
 
     ``check(value) -> message | None`` juge la valeur (``None`` : juste) ;
-    il peut orienter (« trop grand ») sans jamais donner la valeur.
+    il peut orienter (« trop grand ») sans jamais donner la valeur. Sans
+    ``check`` (édition élève), la valeur est seulement contrôlée (un nombre
+    fini) et enregistrée.
     """
 
     check: Callable[[Any], str | None] = None
@@ -491,18 +742,26 @@ class ValueExercise(Exercise):
     def __post_init__(self):
         self.kind = "value"
 
+    def has_answer_key(self) -> bool:
+        return self.check is not None
+
     def judge(self, harvested, spec):
         early, value = self._read_value(harvested)
         if early is not None:
             return early
-        arr = _as_array(value)
-        if arr is None or arr.ndim != 0 or isinstance(value, bool):
-            return self._verdict(False, FAUX, f"« {self.target} » doit être un nombre ; reçu {describe(value)}")
-        number = float(arr)
-        if not math.isfinite(number):
-            return self._verdict(False, FAUX, f"« {self.target} » doit être un nombre fini ; reçu {number}")
-        msg = self.check(number)
+        number_ = as_number(value)
+        if number_ is None:
+            return self._verdict(False, FAUX, f"« {self.target} » doit être un nombre ; reçu {describe(value)}"
+                                              f"{decimal_comma_hint(value)}")
+        if not math.isfinite(number_):
+            return self._verdict(False, FAUX, f"« {self.target} » doit être un nombre fini ; reçu {number_}")
+        if self.check is None:
+            return self._recorded(f"« {self.target} » = {format_fr(number_)}")
+        msg = self.check(number_)
         return self._verdict(msg is None, FAUX, msg or "")
+
+
+_LETTER = re.compile(r"^[\s(\"'«\u00a0]*([A-Za-z])[\s).:;\"'»\u00a0]*$")
 
 
 @dataclass
@@ -511,8 +770,10 @@ class ChoiceExercise(Exercise):
 
     - ``choices`` : ``{lettre: texte}`` ; ``answer`` : la bonne lettre ;
     - ou bien ``questions`` : ``{clé: texte}`` et ``answers`` : ``{clé: bool}``
-      (un « oui / non » par cas, tous justes pour avoir les points) ;
+      (un « oui / non » par cas ; chaque réponse juste rapporte sa part des points) ;
     - ``feedback`` : ``{lettre: explication}`` affichée pour un mauvais choix.
+
+    Sans ``answer`` (ou ``answers``), la réponse est contrôlée puis enregistrée.
     """
 
     choices: dict = field(default_factory=dict)
@@ -524,17 +785,25 @@ class ChoiceExercise(Exercise):
     def __post_init__(self):
         self.kind = "value"
 
+    def has_answer_key(self) -> bool:
+        if self.questions:
+            return set(self.answers) >= set(self.questions)
+        return self.answer in self.choices
+
     def judge(self, harvested, spec):
         early, value = self._read_value(harvested)
         if early is not None:
             return early
         if self.questions:
             return self._judge_table(value)
-        letters = ", ".join(f"« {c} »" for c in self.choices)
-        if not isinstance(value, str) or value.strip().lower() not in self.choices:
+        letters = join_fr([f"« {c} »" for c in self.choices])
+        match = _LETTER.match(value) if isinstance(value, str) else None
+        letter = match.group(1).lower() if match else None
+        if letter not in self.choices:
             return self._verdict(False, FAUX, f"« {self.target} » doit être une des lettres {letters} "
                                               f"(entre guillemets) ; reçu {describe(value)}")
-        letter = value.strip().lower()
+        if not self.has_answer_key():
+            return self._recorded(f"« {letter} »")
         if letter == self.answer:
             return self._verdict(True)
         extra = self.feedback.get(letter, "")
@@ -548,12 +817,13 @@ class ChoiceExercise(Exercise):
             return self._verdict(False, FAUX, f"« {self.target} » doit être un dictionnaire ; reçu {describe(value)}")
         missing = [k for k in self.questions if k not in value]
         if missing:
-            return self._verdict(False, FAUX, f"il manque la ou les clés {', '.join(missing)}")
+            return self._verdict(False, FAUX, f"il manque {'les clés' if len(missing) > 1 else 'la clé'} "
+                                              f"{', '.join(missing)}")
         not_bool = [k for k in self.questions if not isinstance(value[k], bool)]
         if not_bool:
             return self._verdict(False, FAUX, f"chaque réponse doit être True ou False ; à revoir : {', '.join(not_bool)}")
+        if not self.has_answer_key():
+            return self._recorded(f"{plural(len(self.questions), 'réponse')}")
         wrong = sum(1 for k in self.questions if value[k] != self.answers[k])
-        if wrong == 0:
-            return self._verdict(True)
-        return self._verdict(False, FAUX, f"{wrong} réponse(s) fausse(s) sur {len(self.questions)}")
-
+        n = len(self.questions)
+        return self._partial(n - wrong, n, f"{plural(wrong, 'réponse fausse', 'réponses fausses')} sur {n}")

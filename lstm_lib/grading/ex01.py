@@ -1,14 +1,20 @@
-"""Exercices du chapitre 1 : pourquoi un LSTM ? Les limites des RNN."""
+"""Exercices du chapitre 1 : pourquoi un LSTM ? Les limites des RNN.
+
+Source unique du cahier ``exercises/ex01_pourquoi_lstm.ipynb`` et de sa ligne dans
+``exercises/index.md``, générés par ``python tools/make_exercises.py`` (format :
+:mod:`lstm_lib.grading.registry`).
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
-from .. import cells, rnn
-from . import _inputs as draw
-from .core import ChoiceExercise, FunctionExercise, ValueExercise
+from lstm_lib import cells, rnn
+from lstm_lib.grading import draw
+from lstm_lib.grading.core import ChoiceExercise, FunctionExercise, ValueExercise
 
 NOTEBOOK = "ex01_pourquoi_lstm"
+CHAPTER = "1. Pourquoi un LSTM ?"
 TITLE = "Exercices du chapitre 1 : pourquoi un LSTM ?"
 INTRO = (
     "Ces exercices accompagnent le chapitre 1. Vous y écrivez le pas d'un RNN simple, "

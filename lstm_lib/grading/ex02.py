@@ -1,14 +1,20 @@
-"""Exercices du chapitre 2 : structure d'une cellule et portes."""
+"""Exercices du chapitre 2 : structure d'une cellule et portes.
+
+Source unique du cahier ``exercises/ex02_portes.ipynb`` et de sa ligne dans
+``exercises/index.md``, générés par ``python tools/make_exercises.py`` (format :
+:mod:`lstm_lib.grading.registry`).
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
-from .. import cells
-from . import _inputs as draw
-from .core import ChoiceExercise, FunctionExercise, ValueExercise, number
+from lstm_lib import cells
+from lstm_lib.grading import draw
+from lstm_lib.grading.core import ChoiceExercise, FunctionExercise, ValueExercise, number
 
 NOTEBOOK = "ex02_portes"
+CHAPTER = "2. Les portes"
 TITLE = "Exercices du chapitre 2 : les portes"
 INTRO = (
     "Ces exercices accompagnent le chapitre 2. Vous y écrivez les portes d'une cellule LSTM, "
@@ -231,6 +237,7 @@ EXERCISES = [
              "seul le candidat prend tanh. Rendez-les dans l'ordre f, i, c_hat, o.",
         cases=_gates_cases,
         reference=_gates_reference,
+        parts=("f", "i", "c_hat", "o"),
         mistakes=[
             ("f et i semblent échangées : rendez (f, i, c_hat, o), et vérifiez quels poids vont avec quelle porte.",
              _gates_swapped),

@@ -1,14 +1,20 @@
-"""Exercices du chapitre 3 : la mémoire, mise à jour et sortie."""
+"""Exercices du chapitre 3 : la mémoire, mise à jour et sortie.
+
+Source unique du cahier ``exercises/ex03_memoire.ipynb`` et de sa ligne dans
+``exercises/index.md``, générés par ``python tools/make_exercises.py`` (format :
+:mod:`lstm_lib.grading.registry`).
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
-from .. import cells, sequences
-from . import _inputs as draw
-from .core import ChoiceExercise, FunctionExercise, ValueExercise
+from lstm_lib import cells, sequences
+from lstm_lib.grading import draw
+from lstm_lib.grading.core import ChoiceExercise, FunctionExercise, ValueExercise
 
 NOTEBOOK = "ex03_memoire"
+CHAPTER = "3. La mémoire"
 TITLE = "Exercices du chapitre 3 : la mémoire"
 INTRO = (
     "Ces exercices accompagnent le chapitre 3. Vous y écrivez la mise à jour de la mémoire, "
@@ -204,6 +210,7 @@ EXERCISES = [
              "La sortie h_t utilise la nouvelle mémoire c_t.",
         cases=_step_cases,
         reference=_step_reference,
+        parts=("h", "c"),
         mistakes=[
             ("h_t semble calculé avec l'ancienne mémoire c_{t−1} : il faut la nouvelle, c_t.",
              _step_h_from_c_prev),

@@ -1,14 +1,20 @@
-"""Exercices du chapitre 4 : l'intuition d'ingénieur, un filtre adaptatif."""
+"""Exercices du chapitre 4 : l'intuition d'ingénieur, un filtre adaptatif.
+
+Source unique du cahier ``exercises/ex04_filtre_adaptatif.ipynb`` et de sa ligne dans
+``exercises/index.md``, générés par ``python tools/make_exercises.py`` (format :
+:mod:`lstm_lib.grading.registry`).
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
-from .. import cells, filters
-from . import _inputs as draw
-from .core import ChoiceExercise, FunctionExercise, ValueExercise, number
+from lstm_lib import cells, filters
+from lstm_lib.grading import draw
+from lstm_lib.grading.core import ChoiceExercise, FunctionExercise, ValueExercise, number
 
 NOTEBOOK = "ex04_filtre_adaptatif"
+CHAPTER = "4. Un filtre adaptatif"
 TITLE = "Exercices du chapitre 4 : un filtre adaptatif"
 INTRO = (
     "Ces exercices accompagnent le chapitre 4. Vous y écrivez une moyenne mobile exponentielle, "

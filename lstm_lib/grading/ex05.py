@@ -2,16 +2,21 @@
 
 Les références qui ont besoin de PyTorch l'importent à l'appel seulement :
 importer ce module n'importe pas torch.
+
+Source unique du cahier ``exercises/ex05_pytorch.ipynb`` et de sa ligne dans
+``exercises/index.md``, générés par ``python tools/make_exercises.py`` (format :
+:mod:`lstm_lib.grading.registry`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from . import _inputs as draw
-from .core import ChoiceExercise, FunctionExercise, ValueExercise
+from lstm_lib.grading import draw
+from lstm_lib.grading.core import ChoiceExercise, FunctionExercise, ValueExercise, as_array
 
 NOTEBOOK = "ex05_pytorch"
+CHAPTER = "5. En pratique avec PyTorch"
 TITLE = "Exercices du chapitre 5 : en pratique avec PyTorch"
 INTRO = (
     "Ces exercices accompagnent le chapitre 5. Vous y passez des poids de `nn.LSTM` au format "
@@ -36,7 +41,7 @@ def _torch_reference(weight_ih, weight_hh, bias_ih, bias_hh):
     """Référence : un vrai ``nn.LSTM`` chargé avec ces poids, lu par ``params_from_torch``."""
     import torch
 
-    from ..torch_bridge import params_from_torch
+    from lstm_lib.torch_bridge import params_from_torch
 
     H, I = weight_hh.shape[1], weight_ih.shape[1]
     module = torch.nn.LSTM(I, H, dtype=torch.float64)
@@ -92,7 +97,7 @@ def _check_bias(args, got):
         return "la fonction doit rendre le tuple (new_ih, new_hh) des deux biais modifiés"
     arrays = []
     for k, g in enumerate(got):
-        arr = np.asarray(g) if isinstance(g, np.ndarray) else None
+        arr = as_array(g)  # tableau, liste ou tenseur : la règle de tous les exercices
         if arr is None or arr.shape != bias_ih.shape or arr.dtype.kind != "f":
             return f"l'élément n° {k + 1} doit être un tableau de flottants de forme {bias_ih.shape}"
         if not np.all(np.isfinite(arr)):
@@ -167,6 +172,7 @@ EXERCISES = [
              "[son bloc de weight_hh | son bloc de weight_ih]. Le biais du livre est bias_ih + bias_hh.",
         cases=_torch_cases,
         reference=_torch_reference,
+        parts={f"W_{g}, b_{g}": (f"W_{g}", f"b_{g}") for g in ("f", "i", "c", "o")},
         mistakes=[
             ("f et i semblent échangées : dans PyTorch, le premier bloc est i, le deuxième f.",
              _torch_variant(order=("f", "i", "c", "o"))),

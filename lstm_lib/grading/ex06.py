@@ -1,14 +1,20 @@
-"""Exercices du chapitre 6 : la bidirectionnalité."""
+"""Exercices du chapitre 6 : la bidirectionnalité.
+
+Source unique du cahier ``exercises/ex06_bidirectionnalite.ipynb`` et de sa ligne dans
+``exercises/index.md``, générés par ``python tools/make_exercises.py`` (format :
+:mod:`lstm_lib.grading.registry`).
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
-from .. import sequences
-from . import _inputs as draw
-from .core import ChoiceExercise, FunctionExercise
+from lstm_lib import sequences
+from lstm_lib.grading import draw
+from lstm_lib.grading.core import ChoiceExercise, FunctionExercise
 
 NOTEBOOK = "ex06_bidirectionnalite"
+CHAPTER = "6. La bidirectionnalité"
 TITLE = "Exercices du chapitre 6 : la bidirectionnalité"
 INTRO = (
     "Ces exercices accompagnent le chapitre 6. Vous y écrivez une lecture bidirectionnelle, "
@@ -117,6 +123,7 @@ EXERCISES = [
         hint="Où le sens arrière termine-t-il sa lecture ?",
         cases=_final_cases,
         reference=lambda output, H: (output[-1, :H], output[0, H:]),
+        parts=("h_fwd", "h_bwd"),
         mistakes=[
             ("L'état final du sens arrière n'est pas au dernier pas : il finit sa lecture au premier pas, t = 0.",
              lambda output, H: (output[-1, :H], output[-1, H:])),

@@ -112,6 +112,14 @@ def collect(namespace, spec):
     value = namespace[name]
     result["callable"] = callable(value)
     result["type"] = type(value).__name__
+    if result["callable"]:
+        # D'où vient la fonction : une fonction de lstm_lib elle-même n'est pas une réponse
+        # écrite par l'élève (le juge applique la règle des appels interdits).
+        try:
+            result["origin"] = {"module": str(getattr(value, "__module__", "") or "")[:200],
+                                "name": str(getattr(value, "__name__", "") or "")[:200]}
+        except Exception:
+            pass
     if spec["kind"] == "function":
         if not callable(value):
             return result

@@ -1,7 +1,8 @@
 """Des réponses fausses plausibles, une par exercice, avec un fragment du message attendu.
 
 Chaque entrée : clé d'exercice → (code de la cellule de réponse, fragment du message).
-Les tests vérifient qu'elles valent zéro avec ce message, dans le cahier
+Les tests vérifient qu'elles n'ont pas tous les points (zéro, ou une part des points
+pour un exercice en plusieurs parties) avec ce message, dans le cahier
 (vérification locale) et chez le correcteur (copie exécutée à part).
 """
 
@@ -91,7 +92,7 @@ WRONG = {
                 "    return np.concatenate([a, b], axis=1)\n", "ordre du temps"),
         "ex2": ("def final_states(output, H):\n    return output[-1, :H], output[-1, H:]\n", "premier pas"),
         "ex3": ("def masked_mean_pool(h, mask):\n    return h.mean(axis=1)\n", "remplissage"),
-        "ex4": ("bidirectional_allowed = {'a': True, 'b': True, 'c': True, 'd': True}\n", "fausse(s) sur 4"),
+        "ex4": ("bidirectional_allowed = {'a': True, 'b': True, 'c': True, 'd': True}\n", "réponses fausses sur 4"),
         "ex5": ("answer_banana = \"a\"\n", "gauche à droite"),
     },
 }

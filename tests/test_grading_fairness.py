@@ -1,0 +1,206 @@
+"""Juste envers l'élève honnête : le cahier et le correcteur disent la même chose.
+
+Chaque copie de ce fichier est notée deux fois : par la vérification du cahier
+(ses cellules exécutées ici, dans l'ordre, avec l'historique d'IPython) et par le
+vrai correcteur (``lstm_grader``, un noyau à part, des entrées secrètes). Les deux
+verdicts doivent avoir les mêmes points et le même statut. On y trouve les règles
+communes (appels interdits, listes acceptées, crédit partiel, virgule décimale),
+les solutions de référence sur dix graines secrètes, et une copie de l'édition
+élève, que seul le correcteur juge.
+"""
+
+from __future__ import annotations
+
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+
+import lstm_lib
+from lstm_grader import copies
+from lstm_grader.runner import GradingOptions, grade_one, grade_paths
+from lstm_lib.grading import NOTEBOOKS, definition, layout
+from lstm_lib.grading.core import fr
+from lstm_lib.grading.notebook import check_locally
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+import make_exercises  # noqa: E402
+
+OPTIONS = GradingOptions(cell_timeout=20, total_timeout=150, memory_mb=2048, seed=31415, jobs=2)
+
+
+def _solutions(name):
+    return {ex.key: ex.solution for ex in definition(name).EXERCISES}
+
+
+def _filled(name, **answers):
+    return copies.fill(name, {**_solutions(name), **answers})
+
+
+# Chaque copie : (cahier, réponses) ; les autres réponses sont les solutions.
+COPIES = {
+    # forget_gate = lstm_lib.forget_gate passait dans le cahier et valait 0 à la correction.
+    "ex02_alias.ipynb": ("ex02", {"ex1": "forget_gate = lstm_lib.forget_gate\n"}),
+    "ex02_import.ipynb": ("ex02", {"ex1": "from lstm_lib import forget_gate\n"}),
+    "ex02_globals.ipynb": ("ex02", {"ex1": "globals()['forget_gate'] = lstm_lib.cells.forget_gate\n"}),
+    # Trois portes justes sur quatre : 3/4 des points, pas zéro.
+    "ex02_partiel.ipynb": ("ex02", {"ex5": (
+        "def gates(h_prev, x_t, params):\n"
+        "    hx = np.concatenate([h_prev, x_t])\n"
+        "    s = lstm_lib.sigmoid\n"
+        "    return (s(params.W_f @ hx + params.b_f), s(params.W_i @ hx + params.b_i),\n"
+        "            s(params.W_c @ hx + params.b_c), s(params.W_o @ hx + params.b_o))\n")}),
+    # « 2,197 » : un tuple, et un message qui le dit.
+    "ex02_virgule.ipynb": ("ex02", {"ex4": "b_f_090 = 2,197\n"}),
+    # Des listes là où les autres exercices en acceptent aussi.
+    "ex05_listes.ipynb": ("ex05", {
+        "ex3": "def init_forget_bias(bias_ih, bias_hh, value):\n"
+               "    H = len(bias_ih) // 4\n"
+               "    new_ih, new_hh = list(bias_ih), list(bias_hh)\n"
+               "    for k in range(H, 2 * H):\n"
+               "        new_ih[k], new_hh[k] = value, 0.0\n"
+               "    return new_ih, new_hh\n",
+        "ex4": "def last_valid_output(output, lengths):\n"
+               "    return [output[b, n - 1].tolist() for b, n in enumerate(lengths)]\n",
+    }),
+    # Un tableau de oui/non : chaque réponse juste rapporte sa part.
+    "ex06_tableau.ipynb": ("ex06", {"ex4": "bidirectional_allowed = {'a': True, 'b': True, 'c': False, 'd': True}\n",
+                                    "ex2": "def final_states(output, H):\n    return output[-1, :H], output[-1, H:]\n"}),
+    # Des réponses justes mais inhabituelles.
+    "ex02_lettres.ipynb": ("ex02", {"ex3": "answer_input_zero = 'B)'\n", "ex4": "b_f_090 = [np.log(9)]\n"}),
+}
+
+
+def _local_verdicts(nb, name):
+    """La vérification du cahier, après « tout exécuter » (cellules de préparation et de réponse)."""
+    ns = {"__name__": "__main__", "_ih": [""]}
+    for cell in nb.cells:
+        is_answer = "reponse" in (cell.metadata.get("tags") or [])
+        if cell.cell_type == "code" and (cell.get("id") == "preparation" or is_answer):
+            ns["_ih"].append(cell.source)
+            exec(compile(cell.source, f"<cellule {cell.get('id')}>", "exec"), ns)
+    return {ex.key: check_locally(ex, ns, np.random.default_rng(7)) for ex in definition(name).EXERCISES}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("copies_equite")
+    paths, notebooks = [], {}
+    for filename, (name, answers) in COPIES.items():
+        nb = _filled(name, **answers)
+        notebooks[filename] = (name, nb)
+        paths.append(copies.write(nb, directory / filename))
+    # Une copie de l'édition élève : sans solutions, ses réponses ne sont jugées qu'ici.
+    student = nbformat.from_dict(make_exercises.notebook_for(definition("ex02"), edition="eleve"))
+    for cell in student.cells:
+        cell.source = {layout.answer_id("ex3"): 'answer_input_zero = "b"',
+                       layout.answer_id("ex6"): 'answer_shape = "c"',
+                       layout.answer_id("ex4"): "b_f_090 = 2.1972"}.get(cell.get("id"), cell.source)
+    paths.append(copies.write(student, directory / "ex02_edition_eleve.ipynb"))
+    rows = grade_paths(paths, OPTIONS, progress=False)
+    table: dict = {}
+    for row in rows:
+        table.setdefault(row.fichier, {})[row.exercice] = row
+    return table, notebooks
+
+
+@pytest.mark.parametrize("filename", list(COPIES))
+def test_local_check_and_grader_agree(graded, filename):
+    table, notebooks = graded
+    name, nb = notebooks[filename]
+    local = _local_verdicts(nb, name)
+    for key, verdict in local.items():
+        row = table[filename][key]
+        assert (row.points, row.statut) == (verdict.points, verdict.statut), (key, row, verdict)
+
+
+def test_lstm_lib_itself_is_not_an_answer(graded):
+    table, _ = graded
+    for filename in ("ex02_alias.ipynb", "ex02_import.ipynb", "ex02_globals.ipynb"):
+        row = table[filename]["ex1"]
+        assert row.points == 0 and row.statut == "faux" and "écrire vous-même" in row.message, row
+        assert table[filename]["ex2"].statut == "réussi"
+
+
+def test_partial_credit_for_parts(graded):
+    table, _ = graded
+    row = table["ex02_partiel.ipynb"]["ex5"]
+    print(row)
+    assert (row.points, row.max, row.statut) == (2.25, 3, "partiel")
+    assert fr("« f », « i » et « o » sont justes ; « c_hat »") in row.message
+    assert "Le candidat semble calculé avec la sigmoïde" in row.message
+    row = table["ex06_tableau.ipynb"]["ex4"]
+    assert (row.points, row.max, row.statut) == (1.5, 2, "partiel") and "1 réponse fausse sur 4" in row.message
+    row = table["ex06_tableau.ipynb"]["ex2"]
+    assert (row.points, row.max, row.statut) == (1, 2, "partiel") and fr("« h_fwd » est juste") in row.message
+
+
+def test_decimal_comma_gets_a_french_hint(graded):
+    row = graded[0]["ex02_virgule.ipynb"]["ex4"]
+    assert row.points == 0 and "virgule décimale" in row.message and "2.197" in row.message, row
+
+
+def test_lists_and_odd_but_right_answers_are_accepted(graded):
+    table, _ = graded
+    assert table["ex05_listes.ipynb"]["ex3"].statut == "réussi", table["ex05_listes.ipynb"]["ex3"]
+    assert table["ex05_listes.ipynb"]["ex4"].statut == "réussi", table["ex05_listes.ipynb"]["ex4"]
+    assert table["ex02_lettres.ipynb"]["ex3"].statut == "réussi"
+    assert table["ex02_lettres.ipynb"]["ex4"].statut == "réussi"
+
+
+def test_student_edition_copy_is_judged_by_the_grader(graded):
+    rows = graded[0]["ex02_edition_eleve.ipynb"]
+    assert rows["ex3"].statut == "réussi" and rows["ex3"].points == 1
+    assert rows["ex6"].statut == "faux" and "nombre de lignes" in rows["ex6"].message
+    assert rows["ex4"].statut == "réussi"
+    assert rows["ex1"].statut == "non tenté"
+
+
+# --------------------------------------------------------------------------
+# Les solutions de référence, sur dix graines secrètes
+# --------------------------------------------------------------------------
+
+SEEDS = range(10)
+
+
+@pytest.fixture(scope="module")
+def solutions_graded(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("solutions")
+    paths = {name: copies.write(copies.solved(name), directory / f"{name}_solution.ipynb") for name in NOTEBOOKS}
+    jobs = [(name, seed) for name in NOTEBOOKS for seed in SEEDS]
+    with ThreadPoolExecutor(max_workers=OPTIONS.jobs) as pool:
+        results = list(pool.map(lambda job: grade_one(paths[job[0]], OPTIONS, seed=job[1]), jobs))
+    return dict(zip(jobs, results))
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_reference_solutions_get_full_marks_on_ten_secret_seeds(solutions_graded, name):
+    expected = {ex.key: ex.points for ex in definition(name).EXERCISES}
+    for seed in SEEDS:
+        rows = {row.exercice: row for row in solutions_graded[(name, seed)]}
+        assert set(rows) == set(expected), (seed, rows)
+        for key, row in rows.items():
+            assert row.statut == "réussi" and row.points == row.max == expected[key], (seed, row)
+    total = sum(row.points for seed in SEEDS for row in solutions_graded[(name, seed)])
+    print(f"{name} : {total:g} points sur {len(SEEDS)} graines")
+    assert total == len(SEEDS) * sum(expected.values())
+
+
+def test_seeds_draw_different_inputs():
+    """Dix graines, dix jeux d'entrées : sinon « dix graines » ne prouverait rien."""
+    ex = definition("ex02").EXERCISES[0]
+    draws = {tuple(np.concatenate([np.ravel(a) for a in ex.make_spec(np.random.default_rng(s))["cases"][0]]).round(12))
+             for s in SEEDS}
+    assert len(draws) == len(SEEDS)
+
+
+def test_lstm_lib_functions_are_forbidden_where_the_statement_says_so():
+    """Le cas témoin de la règle, sans noyau : l'objet lui-même, le même verdict partout."""
+    ex = definition("ex02").EXERCISES[0]
+    verdict = check_locally(ex, {"forget_gate": lstm_lib.forget_gate})
+    assert verdict.statut == "faux" and "écrire vous-même" in verdict.message
+    assert check_locally(definition("ex02").EXERCISES[4], {"gates": lstm_lib.sigmoid}).statut != "réussi"
