@@ -1,4 +1,5 @@
-"""Des données synthétiques, tirées avec une graine : le radar du texte source et le problème de l'addition.
+"""Des données synthétiques, tirées avec une graine : le radar du texte source, le problème de l'addition,
+et les deux tâches du chapitre 10 (rappel associatif, parité courante).
 
 Le radar : chaque pas de temps est un vecteur ``[amplitude, distance]``
 (``input_size = 2``, comme dans le texte). Trois classes :

@@ -1,7 +1,7 @@
 """Des données réelles de longueurs variables : JapaneseVowels, et le remplissage d'un lot.
 
-JapaneseVowels (archive UEA) : neuf locuteurs japonais prononcent la voyelle
-« ae » ; chaque trame est un vecteur de 12 coefficients cepstraux (LPC), et
+JapaneseVowels (archive UEA) : neuf locuteurs japonais prononcent les voyelles
+« a » puis « e » enchaînées ; chaque trame est un vecteur de 12 coefficients cepstraux (LPC), et
 chaque enregistrement a sa propre durée, de 7 à 29 trames. La tâche : dire qui
 parle. Le jeu de données est livré **dans** le paquet ``aeon`` (aucun
 téléchargement) ; :func:`load_japanese_vowels` l'importe à la demande, pour
