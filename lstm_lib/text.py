@@ -256,13 +256,15 @@ def perplexity(target_probs) -> float:
     check_ndim(p, (1,), "target_probs", where, "(N,) (une probabilité par caractère prédit)")
     if p.size == 0:
         raise ValueError(f"{where} : « target_probs » est vide ; attendu au moins une probabilité.")
-    if np.any(p <= 0) or np.any(p > 1):
-        bad = p[(p <= 0) | (p > 1)][0]
+    # Une probabilité calculée en float32 peut dépasser 1 d'un arrondi : on la tolère (et la ramène à 1).
+    too_big = p > 1 + 1e-6
+    if np.any(p <= 0) or np.any(too_big):
+        bad = p[(p <= 0) | too_big][0]
         raise ValueError(
             f"{where} : « target_probs » doit être dans ]0, 1] (une probabilité nulle donnerait une "
             f"perplexité infinie), reçu par exemple {bad}."
         )
-    return float(np.exp(-np.mean(np.log(p))))
+    return float(np.exp(-np.mean(np.log(np.minimum(p, 1.0)))))
 
 
 def softmax_with_temperature(logits, temperature) -> np.ndarray:

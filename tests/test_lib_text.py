@@ -53,6 +53,8 @@ def test_perplexity_of_certain_model_is_one_and_geometric_mean():
     assert perplexity(np.ones(10)) == 1.0
     # exp(−moyenne des ln) = 1 / moyenne géométrique : p = (1/2, 1/8) → √16 = 4.
     assert perplexity([0.5, 0.125]) == pytest.approx(4.0, rel=1e-12)
+    # Un arrondi de float32 au-dessus de 1 n'est pas une erreur de l'utilisateur.
+    assert perplexity(np.array([1.0000001], dtype=np.float32)) == 1.0
 
 
 # --- n-grammes -------------------------------------------------------------------------------------
