@@ -2,7 +2,8 @@
 
 Chaque équation d'une cellule LSTM est une fonction numpy, avec l'équation
 dans sa documentation. Importer ``lstm_lib`` n'importe pas PyTorch : seul le
-module :mod:`lstm_lib.torch_bridge` le fait (ainsi que ``models`` et ``training``).
+module :mod:`lstm_lib.torch_bridge` le fait (ainsi que ``models``, ``training``,
+``charlm`` et ``attention``) ; ni aeon, que seul ``realdata.load_japanese_vowels`` importe.
 
 Modules, un par idée :
 
@@ -10,11 +11,15 @@ Modules, un par idée :
 - :mod:`lstm_lib.sequences` — une séquence entière (chemin explicite et chemin rapide) ;
 - :mod:`lstm_lib.rnn` — le RNN simple et la disparition du gradient ;
 - :mod:`lstm_lib.filters` — la mémoire vue comme un filtre (moyenne mobile, demi-vie) ;
-- :mod:`lstm_lib.data` — les données synthétiques (radar, problème de l'addition) ;
+- :mod:`lstm_lib.data` — les données synthétiques (radar, problème de l'addition, rappel associatif, parité courante) ;
 - :mod:`lstm_lib.plots` — les figures partagées par les chapitres ;
 - :mod:`lstm_lib.widgets` — les widgets interactifs et leurs équivalents statiques ;
 - :mod:`lstm_lib.style` — une couleur par grandeur, et les nombres écrits à la française (``format_fr``) ;
-- :mod:`lstm_lib.torch_bridge` — le passage des poids entre PyTorch et numpy (importe torch).
+- :mod:`lstm_lib.torch_bridge` — le passage des poids entre PyTorch et numpy (importe torch) ;
+- :mod:`lstm_lib.realdata` — des données réelles (JapaneseVowels, par aeon) et le remplissage d'un lot ;
+- :mod:`lstm_lib.text` — le texte caractère par caractère : vocabulaire, n-gramme, perplexité, température ;
+- :mod:`lstm_lib.charlm` — un modèle de langue LSTM, caractère par caractère (importe torch) ;
+- :mod:`lstm_lib.attention` — l'auto-attention causale et le coût d'un pas (importe torch).
 """
 
 from .cells import (

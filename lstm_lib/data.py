@@ -1,4 +1,5 @@
-"""Des données synthétiques, tirées avec une graine : le radar du texte source et le problème de l'addition.
+"""Des données synthétiques, tirées avec une graine : le radar du texte source, le problème de l'addition,
+et les deux tâches du chapitre 10 (rappel associatif, parité courante).
 
 Le radar : chaque pas de temps est un vecteur ``[amplitude, distance]``
 (``input_size = 2``, comme dans le texte). Trois classes :
@@ -26,7 +27,8 @@ import numpy as np
 
 from ._checks import check_int_range, check_positive_int, check_real, check_seed
 
-__all__ = ["RADAR_CLASSES", "RadarBatch", "radar_sequences", "adding_problem"]
+__all__ = ["RADAR_CLASSES", "RadarBatch", "radar_sequences", "adding_problem", "associative_recall",
+           "running_parity"]
 
 RADAR_CLASSES = ("bruit", "bosse", "pic")
 """Nom de chaque étiquette : 0 = bruit seul, 1 = bosse soutenue, 2 = pic isolé de même hauteur."""
@@ -195,3 +197,53 @@ def adding_problem(n, T, seed=0):
     markers[rows, second] = 1.0
     y = values[rows, first] + values[rows, second]
     return np.stack([values, markers], axis=-1), y.astype(np.float32)
+
+
+def associative_recall(n, n_pairs=8, n_keys=16, seed=0):
+    """Rappel associatif (chapitre 10) : lire des paires (clé, valeur), puis rendre la valeur d'une clé.
+
+    Chaque séquence a ``n_pairs + 1`` pas. Aux ``n_pairs`` premiers, l'entrée
+    juxtapose une clé et une valeur, codées « un parmi ``n_keys`` » (les clés
+    d'une séquence sont distinctes) ; au dernier pas, seule une des clés déjà
+    vues est donnée : la cible est la valeur qui l'accompagnait. Il faut donc
+    garder **toutes** les paires jusqu'à la question.
+
+    Rend ``x`` float32 ``(n, n_pairs + 1, 2 · n_keys)`` et ``y`` int64 ``(n,)``
+    (valeurs dans ``[0, n_keys[``).
+    """
+    where = "associative_recall"
+    n = check_positive_int(n, "n", where)
+    n_pairs = check_positive_int(n_pairs, "n_pairs", where)
+    n_keys = check_positive_int(n_keys, "n_keys", where, minimum=2)
+    seed = check_seed(seed, where)
+    if n_pairs > n_keys:
+        raise ValueError(
+            f"{where} : « n_pairs » ({n_pairs}) ne peut pas dépasser « n_keys » ({n_keys}) : "
+            f"les clés d'une séquence sont distinctes."
+        )
+    rng = np.random.default_rng(seed)
+    keys = np.argsort(rng.random((n, n_keys)), axis=1)[:, :n_pairs]  # n_pairs clés distinctes par séquence
+    values = rng.integers(0, n_keys, size=(n, n_pairs))
+    asked = rng.integers(0, n_pairs, size=n)
+    rows, steps = np.arange(n)[:, None], np.arange(n_pairs)[None, :]
+    x = np.zeros((n, n_pairs + 1, 2 * n_keys), dtype=np.float32)
+    x[rows, steps, keys] = 1.0
+    x[rows, steps, n_keys + values] = 1.0
+    x[np.arange(n), n_pairs, keys[np.arange(n), asked]] = 1.0
+    return x, values[np.arange(n), asked].astype(np.int64)
+
+
+def running_parity(n, T, seed=0):
+    """Parité courante (chapitre 10) : à chaque pas, le nombre de 1 déjà lus est-il impair ?
+
+    ``x`` float32 ``(n, T, 1)`` : des bits tirés au hasard ; ``y`` int64
+    ``(n, T)`` : ``y_t = (x_1 + … + x_t) mod 2``. Un état d'un seul bit,
+    retourné à chaque 1, suffit à la calculer sur une séquence de n'importe
+    quelle longueur.
+    """
+    where = "running_parity"
+    n = check_positive_int(n, "n", where)
+    T = check_positive_int(T, "T", where)
+    seed = check_seed(seed, where)
+    bits = np.random.default_rng(seed).integers(0, 2, size=(n, T))
+    return bits[..., None].astype(np.float32), (np.cumsum(bits, axis=1) % 2).astype(np.int64)

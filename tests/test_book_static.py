@@ -233,5 +233,5 @@ def test_colab_cell_installs_the_repository_in_colab(monkeypatch):
     monkeypatch.setitem(sys.modules, "google.colab", colab)
     exec(compile(colab_cell.colab_source(), "colab", "exec"), {})
     url = CONFIG["repository"]["url"]
-    assert calls == [([sys.executable, "-m", "pip", "install", "-q", f"git+{url}"], {"check": True})]
+    assert calls == [([sys.executable, "-m", "pip", "install", "-q", f"lstm_lib[aeon] @ git+{url}"], {"check": True})]
     assert widgets == [True]

@@ -24,13 +24,15 @@ def test_toc_lists_chapters_exercises_and_annexes():
     for required in ("glossaire", "bibliographie", "exercises/index"):
         assert required in names, f"_toc.yml doit contenir {required}"
     chapters = [n for n in names if n.startswith("chapters/")]
-    assert len(chapters) == 6, f"6 chapitres attendus dans _toc.yml, trouvés : {chapters}"
-    assert chapters == sorted(chapters), "les chapitres doivent suivre l'ordre du texte source (01 … 06)"
+    assert len(chapters) >= 6, f"au moins les 6 chapitres du texte source attendus dans _toc.yml, trouvés : {chapters}"
+    assert chapters == sorted(chapters), "les chapitres doivent suivre leur numéro (01, 02, …) dans _toc.yml"
     exercises = [n for n in names if n.startswith("exercises/ex")]
-    assert len(exercises) == 6, f"6 cahiers d'exercices attendus dans _toc.yml, trouvés : {exercises}"
+    assert len(exercises) >= 6, f"au moins 6 cahiers d'exercices attendus dans _toc.yml, trouvés : {exercises}"
     chapter_suffixes = [c.split("/", 1)[1] for c in chapters]
     exercise_suffixes = [e.split("/", 1)[1][2:] for e in exercises]
-    assert exercise_suffixes == chapter_suffixes, "exNN_<suffixe> doit reprendre le suffixe du chapitre NN"
+    # Les six premiers chapitres ont chacun leur cahier ; ceux d'« Approfondir » l'auront plus tard.
+    assert chapter_suffixes[:6] == exercise_suffixes[:6], "exNN_<suffixe> doit reprendre le suffixe du chapitre NN"
+    assert all(s in chapter_suffixes for s in exercise_suffixes), "chaque cahier exNN_<suffixe> suit un chapitre NN_<suffixe>"
 
 
 @pytest.mark.parametrize("docname", toc_docnames())

@@ -2,7 +2,8 @@
 
 Usage : ``python tools/colab_cell.py [cahier.ipynb …]`` — sans argument, tous
 les cahiers de ``chapters/`` et ``exercises/``. La cellule installe
-``lstm_lib`` depuis le dépôt quand le cahier tourne dans Google Colab, et ne
+``lstm_lib`` depuis le dépôt, avec son extra ``aeon`` (la version épinglée dans
+``pyproject.toml``), quand le cahier tourne dans Google Colab, et ne
 fait rien ailleurs (Binder et les installations locales ont déjà le paquet).
 L'adresse du dépôt vient de ``_config.yml`` (``repository.url``), seul endroit
 où elle est écrite.
@@ -18,15 +19,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 TAGS = ["colab", "remove-cell"]
 
-TEMPLATE = '''# Cellule Colab : installe lstm_lib quand ce cahier tourne dans Google Colab,
-# et ne fait rien ailleurs (Binder et une installation locale l'ont déjà).
+TEMPLATE = '''# Cellule Colab : installe lstm_lib (et aeon, pour le chapitre 9) quand ce cahier
+# tourne dans Google Colab, et ne fait rien ailleurs (Binder et une installation
+# locale les ont déjà).
 import sys
 
 if "google.colab" in sys.modules:
     import subprocess
 
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", "git+{url}"],
+        [sys.executable, "-m", "pip", "install", "-q", "lstm_lib[aeon] @ git+{url}"],
         check=True,
     )
     from google.colab import output
