@@ -3,8 +3,9 @@
 #
 # Crée .venv avec Python 3.11 s'il n'existe pas, puis installe le paquet
 # lstm_lib en mode éditable avec l'extra « dev » (Jupyter Book, nbval, pytest,
-# PyTorch CPU…) et le correcteur de l'enseignant (grader/). L'installation
-# n'est refaite que si pyproject.toml ou grader/pyproject.toml a changé
+# PyTorch CPU…), le correcteur de l'enseignant (grader/) et l'attente des
+# noyaux par tranches que partagent le build et le correcteur (tools/kernel-wait/).
+# L'installation n'est refaite que si l'un de leurs pyproject.toml a changé
 # (empreinte gardée dans .venv/.lstm_setup_stamp).
 #
 # Variables : PYTHON (interpréteur à utiliser, défaut python3.11),
@@ -30,12 +31,12 @@ PY
 fi
 
 STAMP="$VENV/.lstm_setup_stamp"
-WANT="$("$VENV/bin/python" -c 'import hashlib, sys; print(hashlib.sha256(open("pyproject.toml", "rb").read() + open("grader/pyproject.toml", "rb").read()).hexdigest(), sys.version_info[:2])')"
-if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$WANT" ] && "$VENV/bin/python" -c "import lstm_lib, lstm_grader, jupyter_book, nbval" 2>/dev/null; then
+WANT="$("$VENV/bin/python" -c 'import hashlib, sys; print(hashlib.sha256(b"".join(open(p, "rb").read() for p in ("pyproject.toml", "grader/pyproject.toml", "tools/kernel-wait/pyproject.toml"))).hexdigest(), sys.version_info[:2])')"
+if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$WANT" ] && "$VENV/bin/python" -c "import lstm_lib, lstm_grader, kernel_wait, jupyter_book, nbval" 2>/dev/null; then
     echo "Environnement $VENV à jour."
     exit 0
 fi
 
 echo "Installation de lstm_lib, de ses outils (extra dev) et du correcteur (grader/) dans $VENV…"
-"$VENV/bin/python" -m pip install -e ".[dev]" -e ./grader
+"$VENV/bin/python" -m pip install -e ".[dev]" -e ./tools/kernel-wait -e ./grader
 echo "$WANT" > "$STAMP"

@@ -1,0 +1,114 @@
+"""Lire une copie dans un processus limité : ``python -m lstm_grader.reader`` (usage interne).
+
+Une copie est un fichier hostile : un JSON de quelques mégaoctets peut coûter
+des gigaoctets une fois décodé, et l'arbre syntaxique (AST) d'une cellule de
+12 Mo en a coûté 5,75 Go. Le correcteur ne la décode donc jamais lui-même :
+ce module le fait dans un processus à part, sous une limite de mémoire
+(``RLIMIT_AS``) et un délai, et rend un résumé borné :
+
+- le format (``nbformat``, ``nbformat_minor``) et le cahier annoncé par les
+  métadonnées (``lstm_grading.cahier``) ;
+- les cellules (type, identifiant s'il y en a, code, étiquettes), **sans
+  leurs sorties** (jamais lues) ;
+- pour chaque cellule de code : les noms qu'elle définit au premier niveau
+  (fonctions, affectations) et ceux, parmi les noms de ``lstm_lib`` interdits
+  que lui passe le correcteur, qu'elle utilise. Une cellule de plus de
+  ``max_cell_chars`` caractères n'est pas analysée (elle est signalée).
+
+Entrée (JSON sur l'entrée standard) : ``path``, ``max_bytes``, ``max_cell_chars``,
+``forbidden`` ; sortie : ``output`` (le fichier JSON du résumé, écrit d'un coup).
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import sys
+
+from .safety import UnsafeFile, read_untrusted, write_atomic
+
+
+def _tags(cell) -> list[str]:
+    tags = (cell.get("metadata") or {}).get("tags") or []
+    return [str(t)[:100] for t in tags if isinstance(t, str)][:20]
+
+
+def _defines(tree: ast.AST) -> list[str]:
+    names = set()
+    for node in getattr(tree, "body", []):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+    return sorted(names)
+
+
+def summarize(raw: bytes, *, max_cell_chars: int, forbidden: list[str]) -> dict:
+    """Le résumé d'une copie (voir le module) ; ``{"ok": False, "error": …}`` si elle est illisible."""
+    import nbformat
+
+    from lstm_lib.grading.core import FunctionExercise
+
+    try:
+        text = raw.decode("utf-8")
+        data = json.loads(text)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return {"ok": False, "error": f"la copie n'est pas un fichier JSON valide ({exc}) : "
+                                      f"elle n'a pas pu être exécutée"}
+    except RecursionError:
+        return {"ok": False, "error": "la copie n'est pas un cahier lisible (JSON trop imbriqué)"}
+    if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
+        return {"ok": False, "error": "la copie n'est pas un cahier Jupyter (pas de liste « cells ») : "
+                                      "elle n'a pas pu être exécutée"}
+    had_ids = any(isinstance(c, dict) and isinstance(c.get("id"), str) for c in data["cells"])
+    del data
+    try:
+        nb = nbformat.reads(text, as_version=4)  # lignes rejointes, ancien format converti
+        nbformat.validate(nb)
+    except Exception as exc:  # nbformat lève plusieurs types d'erreurs de validation
+        first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+        return {"ok": False, "error": f"la copie n'est pas un cahier Jupyter valide ({first}) : "
+                                      f"elle n'a pas pu être exécutée"}
+    checker = FunctionExercise(key="_", title="_", points=0, target="_", forbidden=tuple(forbidden))
+    cells = []
+    for cell in nb.cells:
+        source = cell.get("source", "")
+        entry = {"type": cell.cell_type, "id": cell.get("id") if had_ids else None,
+                 "source": source, "tags": _tags(cell)}
+        if cell.cell_type == "code":
+            if len(source) > max_cell_chars:
+                entry["parsed"] = False
+            else:
+                try:
+                    tree = ast.parse(source)
+                except (SyntaxError, ValueError, RecursionError, MemoryError):
+                    tree = None  # magies IPython, code invalide : ni définition ni nom interdit
+                entry["parsed"] = True
+                entry["defines"] = _defines(tree) if tree is not None else []
+                entry["uses"] = checker.forbidden_used(source) if tree is not None else []
+        cells.append(entry)
+    metadata = nb.get("metadata") or {}
+    grading = metadata.get("lstm_grading") if isinstance(metadata, dict) else None
+    cahier = grading.get("cahier") if isinstance(grading, dict) else None
+    return {"ok": True, "nbformat": [nb.get("nbformat"), nb.get("nbformat_minor")],
+            "had_ids": had_ids, "cahier": cahier if isinstance(cahier, str) else None, "cells": cells}
+
+
+def main() -> int:
+    request = json.loads(sys.stdin.read())
+    try:
+        raw = read_untrusted(request["path"], int(request["max_bytes"]))
+        summary = summarize(raw, max_cell_chars=int(request["max_cell_chars"]),
+                            forbidden=list(request["forbidden"]))
+    except FileNotFoundError:
+        summary = {"ok": False, "error": "copie introuvable"}
+    except UnsafeFile as exc:
+        summary = {"ok": False, "error": f"copie refusée : {exc}"}
+    except MemoryError:
+        summary = {"ok": False, "error": "la copie est trop lourde à lire (mémoire épuisée en la décodant)"}
+    write_atomic(request["output"], json.dumps(summary, ensure_ascii=False).encode("utf-8"), mode=0o600)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
