@@ -81,8 +81,16 @@ def _regular(path: Path) -> str | None:
 
 
 def _inside(path: Path, root: Path) -> bool:
+    """Le chemin réel reste sous la racine, sans passer par un dossier-lien entre les deux."""
     real, base = os.path.realpath(path), os.path.realpath(root)
-    return real == base or real.startswith(base.rstrip("/") + "/")
+    if not (real == base or real.startswith(base.rstrip("/") + "/")):
+        return False
+    parent, top = Path(os.path.abspath(path)).parent, Path(os.path.abspath(root))
+    while parent != top and top in parent.parents:
+        if parent.is_symlink():
+            return False
+        parent = parent.parent
+    return True
 
 
 def collect(arguments: list[str]) -> tuple[list[Copy], list[str]]:

@@ -37,6 +37,7 @@ from pathlib import Path
 
 from lstm_lib.grading.core import fr
 from lstm_lib.grading.registry import definition
+from lstm_lib.style import format_fr
 
 from .safety import spreadsheet_text, write_atomic
 
@@ -212,7 +213,13 @@ def students_of(rows) -> list[Student]:
 
 
 def _number(x: float) -> str:
+    """Une note pour Moodle : point décimal, deux décimales au plus (« 7.5 »)."""
     return f"{x:.2f}".rstrip("0").rstrip(".")
+
+
+def _french(x: float) -> str:
+    """Une note pour l'étudiant : « 7,5 », « 10 »."""
+    return format_fr(int(round(x))) if abs(x - round(x)) < 1e-9 else format_fr(round(float(x), 2))
 
 
 def grades_csv(students: list[Student], roster: Roster) -> tuple[bytes, list[tuple[Student, str]]]:
@@ -266,21 +273,21 @@ def feedback_html(student: Student) -> str:
         "table{border-collapse:collapse;width:100%}th,td{border:1px solid #ccc;padding:4px 8px;"
         "text-align:left;vertical-align:top}</style>",
         "</head>", "<body>", f"<h1>{e(title)}</h1>",
-        f"<p>{e(fr(f'Total : {_number(student.total)} / {_number(student.maximum)} point(s)'))}</p>",
+        f"<p>{e(fr(f'Total : {_french(student.total)} / {_french(student.maximum)} point(s)'))}</p>",
     ]
     for notebook, (points, maximum, rows, copy) in student.notebooks.items():
         try:
             name = definition(notebook).TITLE
         except ValueError:
             name = notebook
-        parts.append(f"<h2>{e(fr(f'{name} ({notebook}) : {_number(points)} / {_number(maximum)}'))}</h2>")
+        parts.append(f"<h2>{e(fr(f'{name} ({notebook}) : {_french(points)} / {_french(maximum)}'))}</h2>")
         parts.append(f"<p>{e(fr(f'Copie corrigée : {copy}'))}</p>")
         if notebook in student.duplicates:
             parts.append(f"<p>{e(fr('Ce cahier a été rendu plusieurs fois : la meilleure copie est retenue.'))}</p>")
         parts.append("<table><thead><tr><th>Exercice</th><th>Points</th><th>Statut</th><th>Message</th></tr>"
                      "</thead><tbody>")
         for r in rows:
-            parts.append(f"<tr><td>{e(r.exercise)}</td><td>{_number(r.points)} / {_number(r.max)}</td>"
+            parts.append(f"<tr><td>{e(r.exercise)}</td><td>{_french(r.points)} / {_french(r.max)}</td>"
                          f"<td>{e(r.status)}</td><td>{e(fr(r.message))}</td></tr>")
         parts.append("</tbody></table>")
     parts += ["</body>", "</html>", ""]

@@ -198,9 +198,11 @@ class Bubblewrap(Sandbox):
         args += ["--ro-bind", str(passwd), "/etc/passwd", "--ro-bind", str(group), "/etc/group"]
         for path in python_paths():
             args += ["--ro-bind", path, path]
-        args += ["--proc", "/proc", "--dev", "/dev",
-                 "--size", str(limits.memory_mb * 1024 * 1024), "--tmpfs", "/tmp",
-                 "--bind", str(exchange), str(exchange), "--chdir", str(cwd), "--clearenv"]
+        size = str(limits.memory_mb * 1024 * 1024)  # un tmpfs compte dans la mémoire de la copie
+        args += ["--proc", "/proc", "--dev", "/dev", "--size", size, "--tmpfs", "/dev/shm",
+                 "--size", size, "--tmpfs", "/tmp", "--bind", str(exchange), str(exchange),
+                 "--remount-ro", "/dev", "--remount-ro", "/",  # la racine du bac : rien d'autre d'inscriptible
+                 "--chdir", str(cwd), "--clearenv"]
         for key, value in env.items():
             args += ["--setenv", key, value]
         return args + ["--", *argv]
