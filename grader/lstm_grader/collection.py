@@ -36,7 +36,7 @@ SKIPPED_DIRS = {".ipynb_checkpoints", "__MACOSX", ".git", "__pycache__"}
 class Copy:
     """Une copie rendue : où elle est, et qui l'a écrite."""
 
-    path: Path                 # le fichier sur le disque
+    path: Path                 # le fichier sur le disque (chemin absolu)
     key: str                   # chemin relatif à la racine de la collection (affichable)
     student: str               # nom de l'étudiant (Moodle, dossier ou fichier)
     participant: str | None    # numéro de participant Moodle, s'il est dans le nom
@@ -130,5 +130,5 @@ def collect(arguments: list[str]) -> tuple[list[Copy], list[str]]:
                 continue
             seen.add(key)
             student, participant, filename = _identity(PurePosixPath(key))
-            copies.append(Copy(path, key, student, participant, filename))
+            copies.append(Copy(Path(os.path.abspath(path)), key, student, participant, filename))
     return copies, problems
