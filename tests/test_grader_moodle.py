@@ -153,3 +153,93 @@ def test_a_notebook_handed_in_twice_keeps_the_best_copy():
             _row("A_1_assignsubmission_file/ex02_v2.ipynb", "A", "1", "ex02", "ex1", 2, 2)]
     (student,) = students_of(rows)
     assert student.total == 2 and student.duplicates == ["ex02"]
+
+
+# --------------------------------------------------------------------------
+# De bout en bout : le README suivi à la lettre sur un téléchargement de Moodle
+# --------------------------------------------------------------------------
+
+def _readme_commands() -> list[list[str]]:
+    """Les commandes du pas à pas « Corriger un devoir Moodle » du README, prêtes à lancer ici."""
+    import shlex
+    import sys
+
+    from conftest import ROOT
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("### Corriger un devoir Moodle, pas à pas", 1)[1]
+    block = section.split("```bash", 1)[1].split("```", 1)[0]
+    commands = []
+    for line in block.strip().splitlines():
+        line = line.strip()
+        if line.startswith("PY="):
+            continue
+        commands.append([sys.executable if w == "$PY" else w for w in shlex.split(line)])
+    return commands
+
+
+def test_readme_walkthrough_grades_a_moodle_download_that_moodle_imports(tmp_path):
+    import subprocess
+
+    import nbformat
+
+    from lstm_grader import copies
+    from lstm_lib.grading import definition
+
+    commands = _readme_commands()
+    assert [c[1:3] for c in commands] == [["-m", "zipfile"], ["-m", "lstm_grader"]], commands
+    sols = {ex.key: ex.solution for ex in definition("ex02").EXERCISES}
+    shared = {**{k: v for k, v in sols.items() if k in ("ex1", "ex2")},
+              "ex5": "def gates(h_prev, x_t, params):\n    # même code chez Bob et Chloé\n"
+                     "    return None, None, None, None\n"}
+    submissions = {
+        "Alice Martin_1234_assignsubmission_file/ex02_portes.ipynb": copies.solved("ex02"),
+        "Alice Martin_1234_assignsubmission_file/ex01_pourquoi_lstm.ipynb": copies.fill("ex01", {}),
+        "Bob Durand_1240_assignsubmission_file/ex02_portes.ipynb": copies.fill("ex02", shared),
+        "Chloé Petit_1250_assignsubmission_file/ex02_portes.ipynb": copies.fill("ex02", {
+            k: v.replace("# même code chez Bob et Chloé", "# recopié") for k, v in shared.items()}),
+        "Zoé Inconnue_1299_assignsubmission_file/ex02_portes.ipynb": copies.solved("ex02"),
+    }
+    with zipfile.ZipFile(tmp_path / "telechargement.zip", "w") as archive:
+        for name, nb in submissions.items():
+            archive.writestr(name, nbformat.writes(nb))
+    (tmp_path / "feuille.csv").write_text(WORKSHEET, encoding="utf-8")
+    for command in commands:
+        done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=900)
+        assert done.returncode == 0, (command, done.stderr[-3000:])
+    out = done.stdout
+
+    # Deux fichiers de même nom, deux étudiants : deux copies, chacune à son auteur.
+    with (tmp_path / "notes.csv").open(encoding="utf-8") as fh:
+        table = list(csv.DictReader(fh))
+    by_copy = {}
+    for row in table:
+        by_copy.setdefault(row["fichier"], []).append(row)
+    assert set(by_copy) == set(submissions)
+    assert {rows[0]["étudiant"] for rows in by_copy.values()} == {
+        "Alice Martin", "Bob Durand", "Chloé Petit", "Zoé Inconnue"}
+
+    moodle = tmp_path / "moodle"
+    grades = moodle_grade_import((moodle / "notes_moodle.csv").read_bytes(),
+                                 {"alice@exemple.fr", "bob@exemple.fr", "chloe@exemple.fr"}, "Adresse de courriel")
+    full = sum(ex.points for ex in definition("ex02").EXERCISES)
+    assert grades["alice@exemple.fr"] == {"ex01_pourquoi_lstm": 0.0, "ex02_portes": full, "Total": full}
+    assert grades["bob@exemple.fr"] == grades["chloe@exemple.fr"]
+    assert grades["bob@exemple.fr"]["ex01_pourquoi_lstm"] is None
+    assert 0 < grades["bob@exemple.fr"]["ex02_portes"] < full
+    assert set(grades) == {"alice@exemple.fr", "bob@exemple.fr", "chloe@exemple.fr"}
+    assert "Zoé Inconnue" in (moodle / "non_identifies.csv").read_text(encoding="utf-8")
+
+    archive = zipfile.ZipFile(moodle / "retours_moodle.zip")
+    targets = {moodle_feedback_target(n, {"1234", "1240", "1250", "1299"}) for n in archive.namelist()}
+    assert {t[0] for t in targets if t} == {"1234", "1240", "1250", "1299"}
+    bob = archive.read(next(n for n in archive.namelist() if "_1240_" in n)).decode("utf-8")
+    assert "Bob Durand" in bob and "ex02" in bob and "pas encore tenté" in bob
+
+    # Les réponses identiques (commentaires mis à part) sont signalées, sans changer les notes : Bob et
+    # Chloé d'un côté, Alice et Zoé (la solution de référence, telle quelle) de l'autre.
+    lines = out.split("Réponses identiques", 1)[1].splitlines()[1:]
+    groups = [line for line in lines if line.startswith("  ex02")]
+    assert len(groups) == 2, lines
+    assert any("Bob Durand_1240" in g and "Chloé Petit_1250" in g and "Alice" not in g for g in groups), groups
+    assert any("Alice Martin_1234" in g and "Zoé Inconnue_1299" in g and "Bob" not in g for g in groups), groups
