@@ -182,7 +182,8 @@ STUCK = ["CellTimeoutError", "la cellule a dépassé son délai et le noyau ne r
 
 def _run_cell(client, nb, cell, timeout: float):
     """Exécute une cellule ; rend ``(erreur, délai_atteint)``. Lève :class:`_Stuck` si le noyau ne répond plus."""
-    client.timeout = max(0.5, timeout)
+    timeout = max(0.5, float(timeout))
+    client.timeout_func = lambda _cell: timeout  # un délai en secondes, pas forcément entier
     began = time.monotonic()
     nb.cells.append(cell)
     try:
@@ -192,12 +193,12 @@ def _run_cell(client, nb, cell, timeout: float):
     error = _error_of(cell)
     # Une réponse arrivée au délai ou après : nbclient a interrompu le noyau (l'erreur n'est
     # pas toujours visible : la récolte rattrape KeyboardInterrupt pour le signaler à sa façon).
-    timed_out = time.monotonic() - began >= 0.95 * client.timeout
+    timed_out = time.monotonic() - began >= 0.95 * timeout
     if timed_out:  # interrompue : le noyau a-t-il repris la main ?
         import nbformat
 
         probe = nbformat.v4.new_code_cell("pass")
-        client.timeout = PROBE_S
+        client.timeout_func = lambda _cell: PROBE_S
         probed = time.monotonic()
         nb.cells.append(probe)
         try:
