@@ -15,8 +15,10 @@ ce module le fait dans un processus à part, sous une limite de mémoire
   que lui passe le correcteur, qu'elle utilise. Une cellule de plus de
   ``max_cell_chars`` caractères n'est pas analysée (elle est signalée).
 
-Entrée (JSON sur l'entrée standard) : ``path``, ``max_bytes``, ``max_cell_chars``,
-``forbidden`` ; sortie : ``output`` (le fichier JSON du résumé, écrit d'un coup).
+Entrée : une requête JSON par ligne (``path``, ``max_bytes``, ``max_cell_chars``,
+``forbidden``, ``output``) ; le résumé est écrit d'un coup dans ``output``, puis
+« ok » sur la sortie standard. Un même processus lit les copies l'une après
+l'autre (:func:`main`) ; le correcteur le relance s'il meurt ou dépasse son délai.
 """
 
 from __future__ import annotations
@@ -94,8 +96,9 @@ def summarize(raw: bytes, *, max_cell_chars: int, forbidden: list[str]) -> dict:
             "had_ids": had_ids, "cahier": cahier if isinstance(cahier, str) else None, "cells": cells}
 
 
-def main() -> int:
-    request = json.loads(sys.stdin.read())
+def handle(request: dict) -> bool:
+    """Lit une copie et écrit son résumé ; rend False si le processus doit s'arrêter (mémoire épuisée)."""
+    healthy = True
     try:
         raw = read_untrusted(request["path"], int(request["max_bytes"]))
         summary = summarize(raw, max_cell_chars=int(request["max_cell_chars"]),
@@ -106,7 +109,25 @@ def main() -> int:
         summary = {"ok": False, "error": f"copie refusée : {exc}"}
     except MemoryError:
         summary = {"ok": False, "error": "la copie est trop lourde à lire (mémoire épuisée en la décodant)"}
+        healthy = False  # un tas fragmenté : le correcteur relance un lecteur neuf
     write_atomic(request["output"], json.dumps(summary, ensure_ascii=False).encode("utf-8"), mode=0o600)
+    return healthy
+
+
+def main() -> int:
+    """Une requête JSON par ligne sur l'entrée standard, « ok » sur la sortie quand le résumé est écrit.
+
+    Le processus sert plusieurs copies de suite (les imports ne se paient qu'une
+    fois) ; il s'arrête à la fin de l'entrée, ou après une copie qui a épuisé sa mémoire.
+    """
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        healthy = handle(json.loads(line))
+        sys.stdout.write("ok\n")
+        sys.stdout.flush()
+        if not healthy:
+            return 0
     return 0
 
 

@@ -45,6 +45,7 @@ from pathlib import Path
 
 import numpy as np
 
+from lstm_lib.grading import harvest
 from lstm_lib.grading.core import ERREUR, INTROUVABLE, NON_NOTE, REUSSI, Exercise, InvalidHarvest, Verdict, fr
 from lstm_lib.grading.notebook import GRADING_ENV, forbidden_verdict
 from lstm_lib.grading.registry import NOTEBOOKS, exercises_for, identify
@@ -63,6 +64,8 @@ __all__ = ["Row", "Batch", "GradingOptions", "grade_paths", "grade_copies", "def
 MAX_COPY_BYTES = 32 * 1024 * 1024
 #: Au-delà, une cellule de code n'est pas analysée (noms définis, noms interdits).
 MAX_CELL_CHARS = 200_000
+#: Les chemins de la cellule de récolte, remplacés par le processus d'exécution au moment de la récolte.
+SPEC_PLACEHOLDER, OUT_PLACEHOLDER = "@entrees@", "@recolte@"
 #: Délai de la lecture d'une copie, et marge du délai total pour démarrer et arrêter le noyau.
 READ_TIMEOUT_S = 60.0
 GRACE_S = 15.0
@@ -116,6 +119,17 @@ class _Context:
         self._starters: dict[str, list | None] = {}
         self._lock = threading.Lock()
         self._counter = 0
+        self._local = threading.local()
+        self._readers: list[_Reader] = []
+        self.harvest_template = harvest.harvest_cell(SPEC_PLACEHOLDER, OUT_PLACEHOLDER)
+
+    def reader(self) -> "_Reader":
+        """Le processus de lecture de ce fil (un par copie corrigée en parallèle)."""
+        if not hasattr(self._local, "reader"):
+            self._local.reader = _Reader(max(1024, self.options.memory_mb))
+            with self._lock:
+                self._readers.append(self._local.reader)
+        return self._local.reader
 
     def next_dir(self) -> Path:
         with self._lock:
@@ -138,6 +152,8 @@ class _Context:
         return self.cgroups.describe()
 
     def close(self) -> None:
+        for reader in self._readers:
+            reader.close()
         shutil.rmtree(self.root, ignore_errors=True)
 
 
@@ -171,24 +187,64 @@ def _memory_limit(mb: int, hard_unlimited: bool = False):
     return apply
 
 
+class _Reader:
+    """Un processus de lecture (:mod:`lstm_grader.reader`), limité en mémoire, qui sert une copie après l'autre."""
+
+    def __init__(self, memory_mb: int):
+        self.memory_mb = memory_mb
+        self.proc: subprocess.Popen | None = None
+
+    def _start(self) -> subprocess.Popen:
+        if self.proc is None or self.proc.poll() is not None:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-I", "-m", "lstm_grader.reader"], stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, preexec_fn=_memory_limit(self.memory_mb),
+                env={**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"},
+            )
+        return self.proc
+
+    def read(self, request: dict, timeout: float) -> str | None:
+        """``None`` quand le résumé est écrit, sinon la raison (délai, processus mort)."""
+        import select
+
+        proc = self._start()
+        try:
+            proc.stdin.write((json.dumps(request) + "\n").encode("utf-8"))
+            proc.stdin.flush()
+            ready, _, _ = select.select([proc.stdout], [], [], timeout)
+            line = proc.stdout.readline() if ready else b""
+        except OSError:
+            line, ready = b"", True
+        if line.strip() == b"ok":
+            return None
+        self.close()
+        return (f"la copie est trop longue à lire (plus de {timeout:g} s)" if not ready
+                else "la copie est trop lourde à lire (mémoire épuisée en la décodant)")
+
+    def close(self) -> None:
+        if self.proc is not None:
+            if self.proc.poll() is None:
+                self.proc.kill()
+            self.proc.wait()
+            for pipe in (self.proc.stdin, self.proc.stdout):
+                try:
+                    pipe.close()
+                except OSError:
+                    pass
+            self.proc = None
+
+
 def _read_copy(copy: Copy, private: Path, ctx: _Context) -> tuple[dict | None, str | None]:
     output = private / "copie.json"
     request = {"path": str(copy.path), "max_bytes": MAX_COPY_BYTES, "max_cell_chars": MAX_CELL_CHARS,
                "forbidden": ctx.forbidden, "output": str(output)}
-    try:
-        done = subprocess.run(
-            [sys.executable, "-I", "-m", "lstm_grader.reader"], input=json.dumps(request).encode(),
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=private, timeout=READ_TIMEOUT_S,
-            preexec_fn=_memory_limit(max(1024, ctx.options.memory_mb)),
-            env={**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"},
-        )
-    except subprocess.TimeoutExpired:
-        return None, f"la copie est trop longue à lire (plus de {READ_TIMEOUT_S:g} s) : elle n'a pas pu être exécutée"
+    problem = ctx.reader().read(request, READ_TIMEOUT_S)
+    if problem:
+        return None, f"{problem} : elle n'a pas pu être exécutée"
     try:
         summary = json.loads(read_untrusted(output, 8 * MAX_COPY_BYTES).decode("utf-8"))
-    except (OSError, UnsafeFile, ValueError):
-        reason = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"code {done.returncode}"]
-        return None, f"la copie n'a pas pu être lue ({reason[0][:200]}) : elle n'a pas pu être exécutée"
+    except (OSError, UnsafeFile, ValueError) as exc:
+        return None, f"la copie n'a pas pu être lue ({type(exc).__name__}) : elle n'a pas pu être exécutée"
     if not summary.get("ok"):
         return None, str(summary.get("error", "copie illisible"))
     return summary, None
@@ -288,6 +344,8 @@ def _execute(notebook: str, exercises, specs, private: Path, ctx: _Context, atte
         "cwd": str(cwd),
         "kernel_argv": launch + ["--"] + wrapped,
         "kernel_env": env,
+        "harvest_cell": ctx.harvest_template,
+        "placeholders": [repr(SPEC_PLACEHOLDER), repr(OUT_PLACEHOLDER)],
     }
     timed_out = False
     proc = None

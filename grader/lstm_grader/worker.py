@@ -284,7 +284,9 @@ def _attempt(job, nb, journal, kernels, skip_cells, skip_keys, attempt, clock, s
                 out_path = exchange / f"recolte-{token}.json"
                 spec_path.write_bytes(spec_bytes)  # les entrées n'existent qu'à partir d'ici
                 _log(journal, event="start", index=-1, key=key)
-                cell = nbformat.v4.new_code_cell(_harvest_cell(str(spec_path), str(out_path)))
+                spec_mark, out_mark = job["placeholders"]  # la cellule de récolte, préparée par le correcteur
+                source = job["harvest_cell"].replace(spec_mark, repr(str(spec_path))).replace(out_mark, repr(str(out_path)))
+                cell = nbformat.v4.new_code_cell(source)
                 try:
                     error, _ = _run_cell(client, nb, cell, min(job["harvest_timeout"], remaining - 1.0))
                 finally:
@@ -301,12 +303,6 @@ def _attempt(job, nb, journal, kernels, skip_cells, skip_keys, attempt, clock, s
              **({"index": what} if kind == "cell" else {"key": what, "index": -1}))
         return kind, what, why
     return None
-
-
-def _harvest_cell(spec_path: str, out_path: str) -> str:
-    from lstm_lib.grading.harvest import harvest_cell
-
-    return harvest_cell(spec_path, out_path)
 
 
 if __name__ == "__main__":
