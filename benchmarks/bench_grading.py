@@ -49,6 +49,46 @@ def make_class(directory: Path, n: int, seed: int = 0) -> list[Path]:
     return paths
 
 
+def startup_overhead(n: int = 15) -> dict[str, tuple[float, float]]:
+    """Le coût du bac à sable seul : démarrer ``python -c "import numpy, lstm_lib"`` directement, dans
+    bubblewrap, et par le lanceur du correcteur (cgroup par copie, rlimit, bubblewrap) ; (médiane, min) en s."""
+    import statistics
+    import subprocess
+
+    from lstm_grader.sandbox import Cgroups, Limits, find_sandbox, kernel_env
+
+    limits = Limits(2048, 128, 256)
+    sandbox, cgroups = find_sandbox("bwrap"), Cgroups.detect()
+    inner = [sys.executable, "-c", "import numpy, lstm_lib"]
+    out = {}
+    with tempfile.TemporaryDirectory(prefix="bench-bac-") as tmp:
+        exchange = Path(tmp) / "echange"
+        (exchange / "travail").mkdir(parents=True)
+        wrapped = sandbox.wrap(inner, exchange=exchange, cwd=exchange / "travail", env=kernel_env("/tmp"),
+                               limits=limits, private=Path(tmp) / "bac", tag="bench")
+        for label, argv, with_cgroup in (("direct", inner, False), ("bubblewrap", wrapped, False),
+                                         ("lanceur, cgroup et bubblewrap", wrapped, True)):
+            times = []
+            for _ in range(n):
+                start = time.perf_counter()
+                group = cgroups.create(limits) if with_cgroup and cgroups.version else None
+                launch = []
+                if with_cgroup:
+                    launch = [sys.executable, "-I", "-m", "lstm_grader.launch"]
+                    for procs in (group.procs if group else []):
+                        launch += ["--cgroup-procs", procs]
+                    for name, value in limits.rlimits().items():
+                        launch += ["--rlimit", f"{name}={value}"]
+                    launch.append("--")
+                subprocess.run(launch + argv, check=True)
+                if group is not None:
+                    group.kill_all()
+                    group.remove()
+                times.append(time.perf_counter() - start)
+            out[label] = (statistics.median(times), min(times))
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copies", type=int, default=30)
@@ -78,6 +118,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"temps par copie avec le bac à sable : {per_copy['auto']:.2f} s (objectif : ≤ 2 s sur 2 cœurs) ; "
           f"coût du bac à sable : {per_copy['auto'] - per_copy['none']:+.2f} s par copie "
           f"({per_copy['auto'] / per_copy['none']:.2f} × le temps sans)")
+    startup = startup_overhead()
+    direct = startup["direct"]
+    for label, (median, best) in startup.items():
+        print(f"démarrage d'un interpréteur (numpy, lstm_lib), {label} : médiane {median:.3f} s, min {best:.3f} s"
+              + ("" if label == "direct" else f" ({median - direct[0]:+.3f} s en médiane)"))
     return 0
 
 

