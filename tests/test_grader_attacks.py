@@ -405,7 +405,8 @@ def test_no_secret_no_process_no_network_no_fork_bomb(attacked):
     assert r["killed"] == 0 and r["conn_files"] == 0 and r["net"] == 0, r
     assert attacked["listener"].connections == 0
     assert r["procs"] < 10, r  # seulement les processus de son bac à sable
-    assert r["forks"] < PROCESSES, r
+    if not _without_cgroup(attacked, "processes"):
+        assert r["forks"] < PROCESSES, r
 
 
 def test_secrets_do_not_reach_the_csv(attacked):
@@ -427,7 +428,20 @@ def test_planted_and_swapped_results_are_never_used(attacked):
     assert rows["ex3"]["statut"] == rows["ex6"]["statut"] == "réussi"
 
 
+def _without_cgroup(attacked, what: str) -> bool:
+    """Sans cgroup utilisable, la limite ne vaut que processus par processus : le correcteur doit le dire."""
+    from lstm_grader.sandbox import Cgroups
+
+    cgroups = Cgroups.detect()
+    if getattr(cgroups, what):
+        return False
+    assert "pas de cgroup utilisable" in attacked["run"].stdout, attacked["run"].stdout[:500]
+    return True
+
+
 def test_memory_is_limited_for_all_processes_of_a_copy_together(attacked):
+    if _without_cgroup(attacked, "memory"):
+        return
     copy = "attaque_ressources/ex02_portes.ipynb"
     message = attacked["rows"][(copy, "ex1")]["message"]
     if "TÉMOIN" in message:
