@@ -36,6 +36,9 @@ import pytest
 from lstm_grader import copies
 from lstm_lib.grading import definition
 
+sys.path.insert(0, str(Path(__file__).parent / "grading"))
+from private_checks import PRIVATE  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 GRADER_DIR = ROOT / "grader" / "lstm_grader"
 LIB_DIR = ROOT / "lstm_lib"
@@ -51,18 +54,6 @@ REPORT = textwrap.dedent('''\
         raise ValueError("TÉMOIN " + _json.dumps(R, separators=(",", ":"), sort_keys=True))
 ''')
 
-PRIVATE = '''
-import numpy as np
-import lstm_lib
-from lstm_lib.grading import FunctionExercise, register
-
-register("ex02", FunctionExercise(
-    key="ex1-prive", title="Porte d'oubli, grandes tailles", points=1, target="forget_gate",
-    cell="reponse-ex1",
-    cases=lambda rng: [(rng.normal(size=40), rng.normal(size=9), rng.normal(size=(40, 49)), rng.normal(size=40))],
-    reference=lambda h, x, W, b: lstm_lib.forget_gate(h, x, W, b),
-))
-'''
 
 
 def _solutions(name):

@@ -24,6 +24,7 @@ from lstm_grader.runner import GradingOptions, grade_paths
 
 sys.path.insert(0, str(Path(__file__).parent / "grading"))
 from grading_answers import WRONG  # noqa: E402
+from private_checks import PRIVATE  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -325,55 +326,39 @@ def _wait_no_survivor(before: set[int]) -> None:
 STUBBORN = "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass\n"
 
 
-def test_kernel_ignoring_interrupts_costs_only_its_cell(tmp_path):
-    """Un noyau qui ignore l'interruption est remplacé ; la cellule est sautée, le reste est noté."""
+def _grade_stubborn(tmp_path, total_timeout):
     paths = _write_all(tmp_path, {"ex02_tetu.ipynb": _filled("ex02", ex3=STUBBORN),
                                   "ex01_solution.ipynb": copies.solved("ex01")})
     before = set(_grading_processes())
-    rows = grade_paths(paths, GradingOptions(cell_timeout=2, total_timeout=90, seed=1, jobs=2), progress=False)
+    rows = grade_paths(paths, GradingOptions(cell_timeout=2, total_timeout=total_timeout, seed=1, jobs=2),
+                       progress=False)
     by_file = {}
     for r in rows:
         by_file.setdefault(r.copy, {})[r.exercise] = r
-    stubborn = by_file["ex02_tetu.ipynb"]
+    assert all(r.status == "réussi" for r in by_file["ex01_solution.ipynb"].values())
+    _wait_no_survivor(before)
+    return by_file["ex02_tetu.ipynb"]
+
+
+def test_kernel_ignoring_interrupts_costs_only_its_cell(tmp_path):
+    """Un noyau qui ignore l'interruption est remplacé ; la cellule est sautée, le reste est noté."""
+    stubborn = _grade_stubborn(tmp_path, 90)
     assert stubborn["ex3"].points == 0 and "délai de 2 s" in stubborn["ex3"].message, stubborn["ex3"]
     assert "ne répondait plus" in stubborn["ex1"].message, stubborn["ex1"]
     for key in ("ex1", "ex2", "ex4", "ex5", "ex6"):
         assert stubborn[key].status == "réussi", stubborn[key]
-    assert all(r.status == "réussi" for r in by_file["ex01_solution.ipynb"].values())
-    _wait_no_survivor(before)
 
 
 def test_total_timeout_stops_the_copy_and_the_batch_goes_on(tmp_path):
-    paths = _write_all(tmp_path, {"ex02_tetu.ipynb": _filled("ex02", ex3=STUBBORN),
-                                  "ex01_solution.ipynb": copies.solved("ex01")})
-    before = set(_grading_processes())
-    rows = grade_paths(paths, GradingOptions(cell_timeout=2, total_timeout=10, seed=1, jobs=2), progress=False)
-    by_file = {}
-    for r in rows:
-        by_file.setdefault(r.copy, {})[r.exercise] = r
-    for row in by_file["ex02_tetu.ipynb"].values():
+    for row in _grade_stubborn(tmp_path, 10).values():
         assert row.points == 0 and row.status == "non noté"
         assert "temps total" in row.message and "boucle infinie" not in row.message, row
-    assert all(r.status == "réussi" for r in by_file["ex01_solution.ipynb"].values())
-    _wait_no_survivor(before)
 
 
 # --------------------------------------------------------------------------
 # La commande
 # --------------------------------------------------------------------------
 
-PRIVATE = '''
-import numpy as np
-import lstm_lib
-from lstm_lib.grading import FunctionExercise, register
-
-register("ex02", FunctionExercise(
-    key="ex1-prive", title="Porte d'oubli, grandes tailles", points=1, target="forget_gate",
-    cell="reponse-ex1",
-    cases=lambda rng: [(rng.normal(size=40), rng.normal(size=9), rng.normal(size=(40, 49)), rng.normal(size=40))],
-    reference=lambda h, x, W, b: lstm_lib.forget_gate(h, x, W, b),
-))
-'''
 
 
 def _cli(*args, cwd):

@@ -180,34 +180,29 @@ DEAD = ["DeadKernel", "la cellule a arrêté le noyau ; elle a été sautée"]
 STUCK = ["CellTimeoutError", "la cellule a dépassé son délai et le noyau ne répondait plus ; elle a été sautée"]
 
 
-def _run_cell(client, nb, cell, timeout: float):
-    """Exécute une cellule ; rend ``(erreur, délai_atteint)``. Lève :class:`_Stuck` si le noyau ne répond plus."""
-    timeout = max(0.5, float(timeout))
-    client.timeout_func = lambda _cell: timeout  # un délai en secondes, pas forcément entier
+def _timed(client, nb, cell, timeout: float) -> float:
+    """Exécute une cellule avec un délai (en secondes, pas forcément entier) ; rend la durée écoulée."""
+    client.timeout_func = lambda _cell: timeout
     began = time.monotonic()
-    nb.cells.append(cell)
+    nb.cells.append(cell)  # la cellule n'est dans le cahier que le temps de son exécution
     try:
         client.execute_cell(cell, len(nb.cells) - 1)
     finally:
         nb.cells.pop()
-    error = _error_of(cell)
+    return time.monotonic() - began
+
+
+def _run_cell(client, nb, cell, timeout: float):
+    """Exécute une cellule ; rend ``(erreur, délai_atteint)``. Lève :class:`_Stuck` si le noyau ne répond plus."""
+    import nbformat
+
+    timeout = max(0.5, float(timeout))
     # Une réponse arrivée au délai ou après : nbclient a interrompu le noyau (l'erreur n'est
     # pas toujours visible : la récolte rattrape KeyboardInterrupt pour le signaler à sa façon).
-    timed_out = time.monotonic() - began >= 0.95 * timeout
-    if timed_out:  # interrompue : le noyau a-t-il repris la main ?
-        import nbformat
-
-        probe = nbformat.v4.new_code_cell("pass")
-        client.timeout_func = lambda _cell: PROBE_S
-        probed = time.monotonic()
-        nb.cells.append(probe)
-        try:
-            client.execute_cell(probe, len(nb.cells) - 1)
-        finally:
-            nb.cells.pop()
-        if time.monotonic() - probed >= 0.95 * PROBE_S:
-            raise _Stuck()
-    return error, timed_out
+    timed_out = _timed(client, nb, cell, timeout) >= 0.95 * timeout
+    if timed_out and _timed(client, nb, nbformat.v4.new_code_cell("pass"), PROBE_S) >= 0.95 * PROBE_S:
+        raise _Stuck()  # interrompue, et le noyau n'a pas repris la main
+    return _error_of(cell), timed_out
 
 
 def _attempt(job, nb, journal, kernels, skip_cells, skip_keys, attempt, clock, state):
