@@ -158,7 +158,6 @@ def _build(base: Path, port: int, seed: int, env_secret: str) -> dict[str, Path]
         attempt("victim", lambda: open(T["victim"], "w").write("{}"))
         attempt("csv", lambda: open(T["csv"], "w").write("fichier\\n"))
         attempt("outside", lambda: open(T["outside"], "wb").write(b"x"))
-        attempt("lib", lambda: open(os.path.join(T["lib"], "triche.py"), "w").write("x = 1"))
         R["see_src"] = int(os.path.exists(T["src"]))
         R["see_repo"] = int(os.path.exists(T["repo_grader"]))
         R["see_home"] = int(os.path.exists(T["home"]))
@@ -382,10 +381,10 @@ def test_classmates_get_full_marks(attacked, copy):
 def test_files_outside_the_copy_cannot_be_written_or_even_seen(attacked):
     r = _report(attacked, "attaque_fichiers/ex02_portes.ipynb")
     print(r)
-    for key in ("src", "checks", "startup", "victim", "csv", "outside", "lib"):
+    for key in ("src", "checks", "startup", "victim", "csv", "outside"):
         assert r[key] == 0, (key, r)
     assert r["see_src"] == r["see_repo"] == r["see_home"] == r["see_copies"] == 0, r
-    assert r["w_lib"] == 0 and r["home_here"] == "/tmp", r
+    assert r["w_lib"] == 0 and r["home_here"] == "/tmp", r  # lstm_lib : lecture seule (essai sans écrire)
 
 
 def test_no_secret_no_process_no_network_no_fork_bomb(attacked):
