@@ -309,7 +309,7 @@ def _read_journal(path: Path) -> list[dict]:
 
 
 def _execute(notebook: str, exercises, specs, private: Path, ctx: _Context, attempt: int):
-    """Exécute la copie ; rend ``(journal, délai_dépassé, morts_par_manque_de_mémoire)``."""
+    """Exécute la copie ; rend ``(dossier de l'essai, journal, délai total dépassé, processus tués faute de mémoire)``."""
     opts = ctx.options
     run = private / f"essai-{attempt}"
     exchange = run / "echange"
@@ -554,7 +554,9 @@ def _judge_all(cells, index_of, exercises, specs, results, journal, timed_out, o
                        "épuisée) : la réponse n'a pas pu être récoltée")
                 statut = NON_NOTE
             elif crash is not None:
-                msg = f"l'exécution de la copie a échoué ({crash.get('error', '?')})"
+                where = "" if "kernel" in events else "le noyau n'a pas pu démarrer dans le bac à sable : "
+                msg = (f"l'exécution de la copie a échoué ({where}{crash.get('error', '?')} ; détails avec "
+                       f"LSTM_GRADER_DEBUG=1)")
                 statut = NON_NOTE
             else:
                 msg = "la réponse n'a pas pu être récoltée (la cellule de récolte a échoué ou dépassé son délai)"
