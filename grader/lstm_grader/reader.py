@@ -15,8 +15,8 @@ ce module le fait dans un processus à part, sous une limite de mémoire
   que lui passe le correcteur, qu'elle utilise. Une cellule de plus de
   ``max_cell_chars`` caractères n'est pas analysée (elle est signalée).
 
-Entrée : une requête JSON par ligne (``path``, ``max_bytes``, ``max_cell_chars``,
-``forbidden``, ``output``) ; le résumé est écrit d'un coup dans ``output``, puis
+Entrée : une requête JSON par ligne (``path``, ``max_bytes``, ``max_cells``,
+``max_cell_chars``, ``forbidden``, ``output``) ; le résumé est écrit d'un coup dans ``output``, puis
 « ok » sur la sortie standard. Un même processus lit les copies l'une après
 l'autre (:func:`main`) ; le correcteur le relance s'il meurt ou dépasse son délai.
 """
@@ -45,7 +45,7 @@ def _defines(tree: ast.AST) -> list[str]:
     return sorted(names)
 
 
-def summarize(raw: bytes, *, max_cell_chars: int, forbidden: list[str]) -> dict:
+def summarize(raw: bytes, *, max_cell_chars: int, forbidden: list[str], max_cells: int = 2000) -> dict:
     """Le résumé d'une copie (voir le module) ; ``{"ok": False, "error": …}`` si elle est illisible."""
     import nbformat
 
@@ -62,6 +62,9 @@ def summarize(raw: bytes, *, max_cell_chars: int, forbidden: list[str]) -> dict:
     if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
         return {"ok": False, "error": "la copie n'est pas un cahier Jupyter (pas de liste « cells ») : "
                                       "elle n'a pas pu être exécutée"}
+    if len(data["cells"]) > max_cells:  # des centaines de milliers de cellules vides : des gigaoctets plus loin
+        return {"ok": False, "error": f"la copie a {len(data['cells'])} cellules (au plus {max_cells}) : "
+                                      f"elle n'a pas pu être exécutée"}
     had_ids = any(isinstance(c, dict) and isinstance(c.get("id"), str) for c in data["cells"])
     del data
     try:
@@ -102,7 +105,7 @@ def handle(request: dict) -> bool:
     try:
         raw = read_untrusted(request["path"], int(request["max_bytes"]))
         summary = summarize(raw, max_cell_chars=int(request["max_cell_chars"]),
-                            forbidden=list(request["forbidden"]))
+                            forbidden=list(request["forbidden"]), max_cells=int(request["max_cells"]))
     except FileNotFoundError:
         summary = {"ok": False, "error": "copie introuvable"}
     except UnsafeFile as exc:

@@ -62,6 +62,8 @@ __all__ = ["Row", "Batch", "GradingOptions", "grade_paths", "grade_copies", "def
 
 #: Taille maximale d'une copie (un cahier rendu avec ses sorties et ses images).
 MAX_COPY_BYTES = 32 * 1024 * 1024
+#: Nombre maximal de cellules d'une copie (un cahier de départ en a une trentaine).
+MAX_CELLS = 2000
 #: Au-delà, une cellule de code n'est pas analysée (noms définis, noms interdits).
 MAX_CELL_CHARS = 200_000
 #: Les chemins de la cellule de récolte, remplacés par le processus d'exécution au moment de la récolte.
@@ -236,7 +238,8 @@ class _Reader:
 
 def _read_copy(copy: Copy, private: Path, ctx: _Context) -> tuple[dict | None, str | None]:
     output = private / "copie.json"
-    request = {"path": str(copy.path), "max_bytes": MAX_COPY_BYTES, "max_cell_chars": MAX_CELL_CHARS,
+    request = {"path": str(copy.path), "max_bytes": MAX_COPY_BYTES, "max_cells": MAX_CELLS,
+               "max_cell_chars": MAX_CELL_CHARS,
                "forbidden": ctx.forbidden, "output": str(output)}
     problem = ctx.reader().read(request, READ_TIMEOUT_S)
     if problem:
