@@ -146,11 +146,10 @@ def kernel_env(home: str, extra: dict[str, str] | None = None) -> dict[str, str]
         "MPLBACKEND": "Agg",
         "JUPYTER_PLATFORM_DIRS": "1",
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
-        "PYTHONNOUSERSITE": "" if (site.ENABLE_USER_SITE and site.getusersitepackages() in sys.path) else "1",
         "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
     }
-    if not env["PYTHONNOUSERSITE"]:
-        del env["PYTHONNOUSERSITE"]
+    if not (site.ENABLE_USER_SITE and site.getusersitepackages() in sys.path):
+        env["PYTHONNOUSERSITE"] = "1"  # le site-packages de l'utilisateur n'est monté que s'il sert
     env.update(extra or {})
     return env
 
