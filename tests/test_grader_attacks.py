@@ -143,8 +143,22 @@ def _build(base: Path, port: int, seed: int, env_secret: str) -> dict[str, Path]
         "outside": str(base / "gros.bin"), "repo_grader": str(GRADER_DIR / "runner.py"), "home": str(home),
         "lib": str(LIB_DIR), "mark": str(base / "survivant.txt"), "base": str(base), "copies": str(root),
     }
+    (base / "cible.txt").write_text("intact", encoding="utf-8")
+    targets["cible"] = str(base / "cible.txt")
     T = f"T = {json.dumps(targets)}\n"
-    files = _attack({"verification-ex1": T + textwrap.dedent('''\
+    plant_and_die = T + textwrap.dedent('''\
+        # Des liens vers un fichier de l'enseignant, sous les noms que le correcteur pourrait écrire
+        # au prochain noyau, puis le noyau s'arrête (le correcteur en démarre un autre).
+        import os
+        here = os.path.dirname(os.getcwd())
+        for name in ("connexion-0.json", "connexion-1.json", "k1", "journal.jsonl", "resultats", "worker.err"):
+            try:
+                os.symlink(T["cible"], os.path.join(here, name))
+            except OSError:
+                pass
+        os._exit(1)
+    ''')
+    files = _attack({"verification-ex2": plant_and_die, "verification-ex1": T + textwrap.dedent('''\
         import os
         def attempt(name, action):
             try:
@@ -358,6 +372,7 @@ def test_grader_files_checks_home_and_classmates_files_are_unchanged(attacked):
     after = _hashes(GRADER_DIR, LIB_DIR, paths["src"], paths["checks"], paths["home"], *attacked["victims"])
     assert after == attacked["before"]
     assert not (paths["base"] / "gros.bin").exists() and not (paths["base"] / "survivant.txt").exists()
+    assert (paths["base"] / "cible.txt").read_text(encoding="utf-8") == "intact"  # rien d'écrit à travers un lien
     assert list((paths["home"] / ".ipython" / "profile_default" / "startup").iterdir()) == []
 
 
@@ -380,6 +395,8 @@ def test_classmates_get_full_marks(attacked, copy):
 
 def test_files_outside_the_copy_cannot_be_written_or_even_seen(attacked):
     r = _report(attacked, "attaque_fichiers/ex02_portes.ipynb")
+    # la copie a posé ses liens puis arrêté son noyau : le correcteur en a démarré un autre
+    assert "le noyau s'est arrêté" in attacked["rows"][("attaque_fichiers/ex02_portes.ipynb", "ex1")]["message"]
     print(r)
     for key in ("src", "checks", "startup", "victim", "csv", "outside"):
         assert r[key] == 0, (key, r)

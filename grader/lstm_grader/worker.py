@@ -224,11 +224,14 @@ def _attempt(job, nb, journal, kernels, skip_cells, skip_keys, attempt, clock, s
     results.mkdir(exist_ok=True)
     user_cells = list(nb.cells)
     nb.cells = []  # chaque cellule est ajoutée le temps de son exécution (voir _run_cell)
+    # Des noms tirés à chaque noyau : un lien posé dans le dossier d'échange par un noyau précédent
+    # (mort, avec tout son bac à sable, avant que celui-ci démarre) ne peut pas les attendre.
+    token = secrets.token_hex(8)
     km = AsyncKernelManager(
         kernel_name=KERNEL_NAME, kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(kernels)]),
-        transport="ipc", ip=str(exchange / f"k{attempt}"),
+        transport="ipc", ip=str(exchange / f"k-{token}"),
     )
-    km.connection_file = str(exchange / f"connexion-{attempt}.json")
+    km.connection_file = str(exchange / f"connexion-{token}.json")
     km.context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
     client = _client_class()(
         nb,
