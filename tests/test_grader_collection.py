@@ -89,3 +89,31 @@ def test_two_roots_keep_keys_apart(tmp_path):
     _touch(tmp_path / "groupeB" / "x" / "ex01.ipynb")
     copies, problems = collect([str(tmp_path / "groupeA"), str(tmp_path / "groupeB")])
     assert problems == [] and [c.key for c in copies] == ["groupeA/x/ex01.ipynb", "groupeB/x/ex01.ipynb"]
+
+
+def test_latin1_named_copy_is_graded_end_to_end(tmp_path):
+    """Un nom de fichier en Latin-1 (archive décompressée par un outil qui ne convertit pas) : ni le
+    CSV, ni le tableau, ni le zip des retours ne plantent, et l'auteur est reconnu."""
+    import csv
+    import subprocess
+    import sys
+    import zipfile
+
+    import nbformat
+
+    from lstm_grader import copies
+
+    root = tmp_path / "copies"
+    root.mkdir()
+    raw = os.path.join(os.fsencode(root), "Hélène Roux_1300_assignsubmission_file_ex01_pourquoi_lstm.ipynb".encode("latin-1"))
+    with open(raw, "w", encoding="utf-8") as fh:
+        fh.write(nbformat.writes(copies.solved("ex01")))
+    done = subprocess.run([sys.executable, "-m", "lstm_grader", str(root), "--csv", str(tmp_path / "notes.csv"),
+                           "--moodle", str(tmp_path / "moodle"), "--quiet"], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert "Hélène Roux_1300_assignsubmission_file_ex01_pourquoi_lstm.ipynb : 9/9" in done.stdout.replace("\u00a0", " ")
+    with (tmp_path / "notes.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert {r["étudiant"] for r in rows} == {"Hélène Roux"} and all(r["statut"] == "réussi" for r in rows)
+    names = zipfile.ZipFile(tmp_path / "moodle" / "retours_moodle.zip").namelist()
+    assert names == ["Hélène Roux_1300_assignfeedback_file_retour_correction.html"]
