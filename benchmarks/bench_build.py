@@ -29,9 +29,9 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from lstm_grader.kernel_wait import install as install_kernel_wait
+from kernel_wait import install as install_kernel_wait
 
-install_kernel_wait()  # comme le build et le correcteur (voir grader/lstm_grader/kernel_wait.py)
+install_kernel_wait()  # comme le build et le correcteur (voir tools/kernel-wait/kernel_wait.py)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))

@@ -11,8 +11,9 @@ les solutions de référence sur dix graines secrètes, et une copie de l'éditi
 
 from __future__ import annotations
 
+import dataclasses
+
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -21,7 +22,7 @@ import pytest
 
 import lstm_lib
 from lstm_grader import copies
-from lstm_grader.runner import GradingOptions, grade_one, grade_paths
+from lstm_grader.runner import GradingOptions, grade_paths
 from lstm_lib.grading import NOTEBOOKS, definition, layout
 from lstm_lib.grading.core import fr
 from lstm_lib.grading.notebook import check_locally
@@ -104,7 +105,7 @@ def graded(tmp_path_factory):
     rows = grade_paths(paths, OPTIONS, progress=False)
     table: dict = {}
     for row in rows:
-        table.setdefault(row.fichier, {})[row.exercice] = row
+        table.setdefault(row.copy, {})[row.exercise] = row
     return table, notebooks
 
 
@@ -115,28 +116,28 @@ def test_local_check_and_grader_agree(graded, filename):
     local = _local_verdicts(nb, name)
     for key, verdict in local.items():
         row = table[filename][key]
-        assert (row.points, row.statut) == (verdict.points, verdict.statut), (key, row, verdict)
+        assert (row.points, row.status) == (verdict.points, verdict.statut), (key, row, verdict)
 
 
 def test_lstm_lib_itself_is_not_an_answer(graded):
     table, _ = graded
     for filename in ("ex02_alias.ipynb", "ex02_import.ipynb", "ex02_globals.ipynb"):
         row = table[filename]["ex1"]
-        assert row.points == 0 and row.statut == "faux" and "écrire vous-même" in row.message, row
-        assert table[filename]["ex2"].statut == "réussi"
+        assert row.points == 0 and row.status == "faux" and "écrire vous-même" in row.message, row
+        assert table[filename]["ex2"].status == "réussi"
 
 
 def test_partial_credit_for_parts(graded):
     table, _ = graded
     row = table["ex02_partiel.ipynb"]["ex5"]
     print(row)
-    assert (row.points, row.max, row.statut) == (2.25, 3, "partiel")
+    assert (row.points, row.max, row.status) == (2.25, 3, "partiel")
     assert fr("« f », « i » et « o » sont justes ; « c_hat »") in row.message
     assert "Le candidat semble calculé avec la sigmoïde" in row.message
     row = table["ex06_tableau.ipynb"]["ex4"]
-    assert (row.points, row.max, row.statut) == (1.5, 2, "partiel") and "1 réponse fausse sur 4" in row.message
+    assert (row.points, row.max, row.status) == (1.5, 2, "partiel") and "1 réponse fausse sur 4" in row.message
     row = table["ex06_tableau.ipynb"]["ex2"]
-    assert (row.points, row.max, row.statut) == (1, 2, "partiel") and fr("« h_fwd » est juste") in row.message
+    assert (row.points, row.max, row.status) == (1, 2, "partiel") and fr("« h_fwd » est juste") in row.message
 
 
 def test_decimal_comma_gets_a_french_hint(graded):
@@ -146,18 +147,18 @@ def test_decimal_comma_gets_a_french_hint(graded):
 
 def test_lists_and_odd_but_right_answers_are_accepted(graded):
     table, _ = graded
-    assert table["ex05_listes.ipynb"]["ex3"].statut == "réussi", table["ex05_listes.ipynb"]["ex3"]
-    assert table["ex05_listes.ipynb"]["ex4"].statut == "réussi", table["ex05_listes.ipynb"]["ex4"]
-    assert table["ex02_lettres.ipynb"]["ex3"].statut == "réussi"
-    assert table["ex02_lettres.ipynb"]["ex4"].statut == "réussi"
+    assert table["ex05_listes.ipynb"]["ex3"].status == "réussi", table["ex05_listes.ipynb"]["ex3"]
+    assert table["ex05_listes.ipynb"]["ex4"].status == "réussi", table["ex05_listes.ipynb"]["ex4"]
+    assert table["ex02_lettres.ipynb"]["ex3"].status == "réussi"
+    assert table["ex02_lettres.ipynb"]["ex4"].status == "réussi"
 
 
 def test_student_edition_copy_is_judged_by_the_grader(graded):
     rows = graded[0]["ex02_edition_eleve.ipynb"]
-    assert rows["ex3"].statut == "réussi" and rows["ex3"].points == 1
-    assert rows["ex6"].statut == "faux" and "nombre de lignes" in rows["ex6"].message
-    assert rows["ex4"].statut == "réussi"
-    assert rows["ex1"].statut == "non tenté"
+    assert rows["ex3"].status == "réussi" and rows["ex3"].points == 1
+    assert rows["ex6"].status == "faux" and "nombre de lignes" in rows["ex6"].message
+    assert rows["ex4"].status == "réussi"
+    assert rows["ex1"].status == "non tenté"
 
 
 # --------------------------------------------------------------------------
@@ -171,20 +172,22 @@ SEEDS = range(10)
 def solutions_graded(tmp_path_factory):
     directory = tmp_path_factory.mktemp("solutions")
     paths = {name: copies.write(copies.solved(name), directory / f"{name}_solution.ipynb") for name in NOTEBOOKS}
-    jobs = [(name, seed) for name in NOTEBOOKS for seed in SEEDS]
-    with ThreadPoolExecutor(max_workers=OPTIONS.jobs) as pool:
-        results = list(pool.map(lambda job: grade_one(paths[job[0]], OPTIONS, seed=job[1]), jobs))
-    return dict(zip(jobs, results))
+    results = {}
+    for seed in SEEDS:  # une correction entière par graine secrète
+        rows = grade_paths(list(paths.values()), dataclasses.replace(OPTIONS, seed=seed), progress=False)
+        for name, path in paths.items():
+            results[(name, seed)] = [row for row in rows if row.copy == path.name]
+    return results
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_reference_solutions_get_full_marks_on_ten_secret_seeds(solutions_graded, name):
     expected = {ex.key: ex.points for ex in definition(name).EXERCISES}
     for seed in SEEDS:
-        rows = {row.exercice: row for row in solutions_graded[(name, seed)]}
+        rows = {row.exercise: row for row in solutions_graded[(name, seed)]}
         assert set(rows) == set(expected), (seed, rows)
         for key, row in rows.items():
-            assert row.statut == "réussi" and row.points == row.max == expected[key], (seed, row)
+            assert row.status == "réussi" and row.points == row.max == expected[key], (seed, row)
     total = sum(row.points for seed in SEEDS for row in solutions_graded[(name, seed)])
     print(f"{name} : {total:g} points sur {len(SEEDS)} graines")
     assert total == len(SEEDS) * sum(expected.values())

@@ -24,6 +24,7 @@ from lstm_grader.runner import GradingOptions, grade_paths
 
 sys.path.insert(0, str(Path(__file__).parent / "grading"))
 from grading_answers import WRONG  # noqa: E402
+from private_checks import PRIVATE  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -151,7 +152,7 @@ def batch_a(tmp_path_factory):
     paths = _write_all(directory, _copies_batch_a())
     options = GradingOptions(cell_timeout=5, total_timeout=120, memory_mb=1536, seed=20260, jobs=2)
     rows = grade_paths(paths, options, progress=False)
-    return {(r.fichier, r.exercice): r for r in rows}, [p.name for p in paths], rows
+    return {(r.copy, r.exercise): r for r in rows}, [p.name for p in paths], rows
 
 
 def _rows(batch, fichier):
@@ -165,8 +166,8 @@ def test_every_submission_gets_rows_in_order(batch_a):
     _, names, rows = batch_a
     seen = []
     for r in rows:
-        if r.fichier not in seen:
-            seen.append(r.fichier)
+        if r.copy not in seen:
+            seen.append(r.copy)
     assert seen == names, "une ligne (au moins) par copie, dans l'ordre des fichiers"
 
 
@@ -175,7 +176,7 @@ def test_reference_solutions_score_full_marks(batch_a, name):
     rows = _rows(batch_a, f"{name}_solution.ipynb")
     assert set(rows) == {ex.key for ex in definition(name).EXERCISES}
     for key, row in rows.items():
-        assert row.statut == "réussi" and row.points == row.max > 0, row
+        assert row.status == "réussi" and row.points == row.max > 0, row
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
@@ -183,28 +184,28 @@ def test_plausible_wrong_answers_lose_points_with_explanation(batch_a, name):
     rows = _rows(batch_a, f"{name}_fausse.ipynb")
     for key, (_, fragment) in WRONG[name].items():
         row = rows[key]
-        assert row.points < row.max and row.statut in ("faux", "partiel"), row
+        assert row.points < row.max and row.status in ("faux", "partiel"), row
         assert fragment in row.message, row
 
 
 def test_untouched_starter_is_not_attempted(batch_a):
     for row in _rows(batch_a, "ex01_depart.ipynb").values():
-        assert row.statut == "non tenté" and row.points == 0 and "pas encore tenté" in row.message
+        assert row.status == "non tenté" and row.points == 0 and "pas encore tenté" in row.message
 
 
 def test_stored_outputs_are_ignored(batch_a):
     for row in _rows(batch_a, "ex01_sorties_truquees.ipynb").values():
-        assert row.statut == "non tenté" and row.points == 0
+        assert row.status == "non tenté" and row.points == 0
 
 
 def test_kernel_crash_loses_only_what_crashed(batch_a):
     rows = _rows(batch_a, "ex02_plantage.ipynb")
-    assert rows["ex2"].points == 0 and rows["ex2"].statut == "introuvable"
+    assert rows["ex2"].points == 0 and rows["ex2"].status == "introuvable"
     assert "la cellule de réponse a arrêté le noyau" in rows["ex2"].message
-    assert rows["ex5"].points == 0 and rows["ex5"].statut == "erreur"
+    assert rows["ex5"].points == 0 and rows["ex5"].status == "erreur"
     assert "arrêté le noyau pendant la récolte" in rows["ex5"].message
     for key in ("ex1", "ex3", "ex4", "ex6"):
-        assert rows[key].statut == "réussi", rows[key]
+        assert rows[key].status == "réussi", rows[key]
         assert "le noyau s'est arrêté pendant les cellules de code n° 5 et 8" in rows[key].message
 
 
@@ -212,68 +213,68 @@ def test_kernel_crashing_again_and_again_gives_zero_with_reason(batch_a):
     rows = _rows(batch_a, "ex03_plantages.ipynb")
     assert len(rows) == 6
     for row in rows.values():
-        assert row.points == 0 and row.statut == "non noté"
+        assert row.points == 0 and row.status == "non noté"
         assert "arrêté à plusieurs reprises" in row.message
 
 
 def test_sys_exit_only_loses_what_it_skipped(batch_a):
     rows = _rows(batch_a, "ex02_sys_exit.ipynb")
-    assert rows["ex2"].points == 0 and rows["ex2"].statut == "introuvable"
+    assert rows["ex2"].points == 0 and rows["ex2"].status == "introuvable"
     assert "SystemExit" in rows["ex2"].message
-    assert all(rows[k].statut == "réussi" for k in ("ex1", "ex3", "ex4", "ex5", "ex6"))
+    assert all(rows[k].status == "réussi" for k in ("ex1", "ex3", "ex4", "ex5", "ex6"))
 
 
 def test_infinite_loop_in_a_cell_is_interrupted(batch_a):
     rows = _rows(batch_a, "ex03_boucle_cellule.ipynb")
     assert rows["ex5"].points == 0 and "délai" in rows["ex5"].message
-    assert all(rows[k].statut == "réussi" for k in ("ex1", "ex2", "ex3", "ex4", "ex6"))
+    assert all(rows[k].status == "réussi" for k in ("ex1", "ex2", "ex3", "ex4", "ex6"))
 
 
 def test_infinite_loop_in_a_function_and_hard_coded_output(batch_a):
     rows = _rows(batch_a, "ex01_boucle_fonction.ipynb")
-    assert rows["ex1"].points == 0 and rows["ex1"].statut == "erreur"
+    assert rows["ex1"].points == 0 and rows["ex1"].status == "erreur"
     assert "délai" in rows["ex1"].message
     # Une sortie recopiée en dur ne correspond pas aux entrées tirées à la correction.
-    assert rows["ex2"].points == 0 and rows["ex2"].statut == "faux"
-    assert all(rows[k].statut == "réussi" for k in ("ex3", "ex4", "ex5", "ex6"))
+    assert rows["ex2"].points == 0 and rows["ex2"].status == "faux"
+    assert all(rows[k].status == "réussi" for k in ("ex3", "ex4", "ex5", "ex6"))
 
 
 def test_lost_answer_cell(batch_a):
     rows = _rows(batch_a, "ex04_cellule_perdue.ipynb")
-    assert rows["ex2"].points == 0 and rows["ex2"].statut == "introuvable"
+    assert rows["ex2"].points == 0 and rows["ex2"].status == "introuvable"
     assert "reponse-ex2" in rows["ex2"].message and "introuvable" in rows["ex2"].message
-    assert all(rows[k].statut == "réussi" for k in ("ex1", "ex3", "ex4", "ex5", "ex6"))
+    assert all(rows[k].status == "réussi" for k in ("ex1", "ex3", "ex4", "ex5", "ex6"))
 
 
 def test_reordered_answer_cells(batch_a):
     rows = _rows(batch_a, "ex04_cellules_deplacees.ipynb")
-    moved = [k for k, r in rows.items() if r.statut != "réussi"]
+    moved = [k for k, r in rows.items() if r.status != "réussi"]
     assert moved and set(moved) <= {"ex1", "ex4"}
     for key in moved:
         assert rows[key].points == 0 and "déplacée" in rows[key].message
-    assert all(rows[k].statut == "réussi" for k in ("ex2", "ex3", "ex5", "ex6"))
+    assert all(rows[k].status == "réussi" for k in ("ex2", "ex3", "ex5", "ex6"))
 
 
 def test_unbounded_allocation(batch_a):
     rows = _rows(batch_a, "ex06_memoire.ipynb")
     assert rows["ex2"].points == 0 and "MemoryError" in rows["ex2"].message
     assert rows["ex3"].points == 0 and "mémoire" in rows["ex3"].message
-    assert all(rows[k].statut == "réussi" for k in ("ex1", "ex4", "ex5"))
+    assert all(rows[k].status == "réussi" for k in ("ex1", "ex4", "ex5"))
 
 
 def test_monkeypatching_inside_the_notebook_changes_nothing(batch_a):
     rows = _rows(batch_a, "ex02_triche.ipynb")
     # La fonction (sans biais) reste fausse malgré compare, np.allclose et lstm_lib modifiés.
-    assert rows["ex1"].points == 0 and rows["ex1"].statut == "faux" and "biais" in rows["ex1"].message
+    assert rows["ex1"].points == 0 and rows["ex1"].status == "faux" and "biais" in rows["ex1"].message
     # Appeler lstm_lib au lieu d'écrire la fonction n'est pas accepté.
     assert rows["ex2"].points == 0 and "écrire vous-même" in rows["ex2"].message
-    assert rows["ex5"].statut == "réussi"
+    assert rows["ex5"].status == "réussi"
 
 
 def test_exception_in_learner_code_is_explained(batch_a):
     rows = _rows(batch_a, "ex03_exception.ipynb")
     row = rows["ex1"]
-    assert row.statut == "erreur" and row.points == 0
+    assert row.status == "erreur" and row.points == 0
     assert "ValueError" in row.message and "f @ c_prev" in row.message  # la ligne de l'élève
 
 
@@ -290,7 +291,7 @@ def test_invalid_files_get_zero_with_reason(batch_a, name, fragment):
     rows = _rows(batch_a, name)
     assert set(rows) == {ex.key for ex in definition("ex05").EXERCISES}
     for row in rows.values():
-        assert row.points == 0 and row.statut == "non noté" and fragment in row.message
+        assert row.points == 0 and row.status == "non noté" and fragment in row.message
 
 
 def test_unrecognised_notebook(batch_a):
@@ -315,41 +316,49 @@ def _grading_processes() -> list[int]:
     return found
 
 
-def test_total_timeout_kills_the_copy_and_the_batch_goes_on(tmp_path):
-    stubborn = _filled("ex02", ex3="import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n"
-                                    "while True:\n    pass\n")
-    paths = _write_all(tmp_path, {"ex02_tetu.ipynb": stubborn, "ex01_solution.ipynb": copies.solved("ex01")})
-    before = set(_grading_processes())
-    rows = grade_paths(paths, GradingOptions(cell_timeout=2, total_timeout=10, seed=1, jobs=2), progress=False)
-    by_file = {}
-    for r in rows:
-        by_file.setdefault(r.fichier, {})[r.exercice] = r
-    for row in by_file["ex02_tetu.ipynb"].values():
-        assert row.points == 0 and row.statut == "non noté"
-        assert "temps total dépassé" in row.message
-    assert all(r.statut == "réussi" for r in by_file["ex01_solution.ipynb"].values())
+def _wait_no_survivor(before: set[int]) -> None:
     deadline = time.monotonic() + 15  # le temps que le système récupère les processus tués
     while set(_grading_processes()) - before and time.monotonic() < deadline:
         time.sleep(0.5)
     assert set(_grading_processes()) - before == set(), "un noyau de correction a survécu"
 
 
+STUBBORN = "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass\n"
+
+
+def _grade_stubborn(tmp_path, total_timeout):
+    paths = _write_all(tmp_path, {"ex02_tetu.ipynb": _filled("ex02", ex3=STUBBORN),
+                                  "ex01_solution.ipynb": copies.solved("ex01")})
+    before = set(_grading_processes())
+    rows = grade_paths(paths, GradingOptions(cell_timeout=2, total_timeout=total_timeout, seed=1, jobs=2),
+                       progress=False)
+    by_file = {}
+    for r in rows:
+        by_file.setdefault(r.copy, {})[r.exercise] = r
+    assert all(r.status == "réussi" for r in by_file["ex01_solution.ipynb"].values())
+    _wait_no_survivor(before)
+    return by_file["ex02_tetu.ipynb"]
+
+
+def test_kernel_ignoring_interrupts_costs_only_its_cell(tmp_path):
+    """Un noyau qui ignore l'interruption est remplacé ; la cellule est sautée, le reste est noté."""
+    stubborn = _grade_stubborn(tmp_path, 90)
+    assert stubborn["ex3"].points == 0 and "délai de 2 s" in stubborn["ex3"].message, stubborn["ex3"]
+    assert "ne répondait plus" in stubborn["ex1"].message, stubborn["ex1"]
+    for key in ("ex1", "ex2", "ex4", "ex5", "ex6"):
+        assert stubborn[key].status == "réussi", stubborn[key]
+
+
+def test_total_timeout_stops_the_copy_and_the_batch_goes_on(tmp_path):
+    for row in _grade_stubborn(tmp_path, 10).values():
+        assert row.points == 0 and row.status == "non noté"
+        assert "temps total" in row.message and "boucle infinie" not in row.message, row
+
+
 # --------------------------------------------------------------------------
 # La commande
 # --------------------------------------------------------------------------
 
-PRIVATE = '''
-import numpy as np
-import lstm_lib
-from lstm_lib.grading import FunctionExercise, register
-
-register("ex02", FunctionExercise(
-    key="ex1-prive", title="Porte d'oubli, grandes tailles", points=1, target="forget_gate",
-    cell="reponse-ex1",
-    cases=lambda rng: [(rng.normal(size=40), rng.normal(size=9), rng.normal(size=(40, 49)), rng.normal(size=40))],
-    reference=lambda h, x, W, b: lstm_lib.forget_gate(h, x, W, b),
-))
-'''
 
 
 def _cli(*args, cwd):
@@ -368,7 +377,7 @@ def test_cli_grades_prints_table_and_writes_csv(tmp_path):
     assert "ex01_casse.ipynb" in result.stdout and "0/9" in result.stdout
     with (tmp_path / "notes.csv").open(encoding="utf-8") as fh:
         table = list(csv.DictReader(fh))
-    assert list(table[0]) == ["fichier", "exercice", "points", "max", "statut", "message"]
+    assert list(table[0]) == ["fichier", "étudiant", "exercice", "points", "max", "statut", "message"]
     assert len(table) == 7 + 6
     private = [r for r in table if r["exercice"] == "ex1-prive"]
     assert private and private[0]["statut"] == "réussi" and private[0]["points"] == "1"

@@ -2,10 +2,11 @@
 
 myst-nb exécute les cahiers dans le processus de Sphinx (jupyter-cache, puis
 nbclient) ; ce réglage évite qu'une cellule à widgets attende tout son délai
-alors que le noyau a déjà répondu. Explication : :mod:`lstm_grader.kernel_wait`.
+alors que le noyau a déjà répondu. Explication : ``tools/kernel-wait/kernel_wait.py``
+(un petit paquet à part, que le correcteur utilise aussi : le build n'importe pas le correcteur).
 """
 
-from lstm_grader.kernel_wait import install
+from kernel_wait import install
 
 
 def setup(app):

@@ -396,20 +396,23 @@ _VALUES_PROBLEM = "n'a pas les bonnes valeurs"
 # Appels interdits : la même règle dans le cahier et chez le correcteur.
 # --------------------------------------------------------------------------
 
-def defines(tree: ast.AST, name: str) -> bool:
-    """Le code (module) définit-il ``name`` au premier niveau (def, affectation, import) ?"""
+def defined_names(tree: ast.AST) -> set[str]:
+    """Les noms que le code (module) définit au premier niveau : def, class, affectation, import."""
+    names: set[str] = set()
     for node in getattr(tree, "body", []):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name == name:
-            return True
-        if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            for target in targets:
-                if any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(target)):
-                    return True
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            if any((alias.asname or alias.name.split(".")[0]) == name for alias in node.names):
-                return True
-    return False
+            names.update(n.id for target in targets for n in ast.walk(target) if isinstance(n, ast.Name))
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update(alias.asname or alias.name.split(".")[0] for alias in node.names)
+    return names
+
+
+def defines(tree: ast.AST, name: str) -> bool:
+    """Le code (module) définit-il ``name`` au premier niveau (def, affectation, import) ?"""
+    return name in defined_names(tree)
 
 
 def forbidden_in_source(exercise: "Exercise", source: str) -> list[str]:

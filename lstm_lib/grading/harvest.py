@@ -132,8 +132,8 @@ def collect(namespace, spec):
                 calls.append({"ok": False, "exc": "TooLarge", "msg": "", "line": ""})
             except BaseException as exc:  # KeyboardInterrupt (délai), SystemExit, MemoryError…
                 calls.append(_describe_exception(exc))
-            if not calls[-1]["ok"] and calls[-1]["exc"] == "NotImplementedError":
-                break
+            if not calls[-1]["ok"] and calls[-1]["exc"] in ("NotImplementedError", "KeyboardInterrupt"):
+                break  # pas tentée, ou interrompue au délai : les cas suivants n'y changeraient rien
         result["calls"] = calls
     else:
         try:

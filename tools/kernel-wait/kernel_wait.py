@@ -14,8 +14,19 @@ La correction : découper chaque attente en tranches de ``SLICE_S`` secondes.
 Chaque nouvel appel à ``poll`` relit l'état du socket (l'événement
 « message disponible » ne peut plus être manqué), et le délai total reste le
 même. Aucune bibliothèque ne le corrige en amont à ce jour ; d'où ces
-quelques lignes, installées par le correcteur (``worker``), par le build du
-livre (``tools/sphinx_kernel_wait.py``) et par ``benchmarks/bench_build.py``.
+quelques lignes, installées par le correcteur (``lstm_grader.worker``), par le
+build du livre (``tools/sphinx_kernel_wait.py``) et par ``benchmarks/bench_build.py``.
+Elles vivent dans leur propre petit paquet (``tools/kernel-wait``, un nom qui ne peut pas masquer le module) pour que le
+build n'importe pas le correcteur, ni le correcteur les outils du build.
+
+Quand l'enlever : quand une version publiée de nbclient attendra
+``execute_reply`` autrement que par un seul ``get_msg(timeout=délai)``, ou que
+jupyter_client ne perdra plus ce réveil (suivre jupyter/nbclient#312). Vérifié
+le 1er décembre 2026 : nbclient 0.11.0 (``_async_poll_for_reply``) attend
+toujours par un seul appel ; nbclient reste épinglé ``<0.12`` dans
+``grader/pyproject.toml``. Pour l'enlever : supprimer ce paquet, la ligne
+``sphinx_kernel_wait`` de ``_config.yml``, ``tools/sphinx_kernel_wait.py`` et
+l'appel à ``install()`` du correcteur et de ``benchmarks/bench_build.py``.
 """
 
 from __future__ import annotations

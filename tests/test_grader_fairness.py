@@ -1,0 +1,106 @@
+"""Juste pour l'élève honnête, côté correcteur : ancien format de cahier, cellules lentes, solutions de référence.
+
+- Une copie juste enregistrée au format nbformat 4.4 (sans identifiants de
+  cellule), ou par un éditeur qui les régénère, a tous ses points, avec un
+  avertissement — jamais un zéro pour le format.
+- Des cellules lentes mais légitimes qui, ensemble, dépassent le délai total ne
+  coûtent que ce qui n'a pas pu être exécuté, avec un message exact (pas
+  « boucle infinie ? ») : le temps de la récolte est gardé.
+- Chaque solution de référence a tous ses points sur des entrées tirées avec
+  une graine secrète, dix fois par cahier (les entrées dépendent de la graine
+  et du chemin de la copie).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import secrets
+
+import nbformat
+import pytest
+
+from lstm_grader import copies
+from lstm_grader.runner import GradingOptions, grade_paths
+from lstm_lib.grading import NOTEBOOKS, definition
+
+SLEEP = "import time\ntime.sleep({s})\n"
+
+
+def _by_copy(rows):
+    out = {}
+    for r in rows:
+        out.setdefault(r.copy, {})[r.exercise] = r
+    return out
+
+
+def _as_44(nb) -> str:
+    data = json.loads(nbformat.writes(nb))
+    data["nbformat_minor"] = 4
+    for cell in data["cells"]:
+        cell.pop("id", None)
+    return json.dumps(data)
+
+
+def _regenerated_ids(nb) -> str:
+    data = json.loads(nbformat.writes(nb))
+    rng = random.Random(1)
+    for cell in data["cells"]:
+        cell["id"] = f"{rng.getrandbits(48):012x}"
+    return json.dumps(data)
+
+
+def test_old_format_and_regenerated_ids_get_full_marks_with_a_warning(tmp_path):
+    (tmp_path / "ex02_ancien_format.ipynb").write_text(_as_44(copies.solved("ex02")), encoding="utf-8")
+    (tmp_path / "ex03_autre_editeur.ipynb").write_text(_regenerated_ids(copies.solved("ex03")), encoding="utf-8")
+    rows = _by_copy(grade_paths(sorted(tmp_path.glob("*.ipynb")), GradingOptions(seed=7, jobs=2), progress=False))
+    for copy, name in (("ex02_ancien_format.ipynb", "ex02"), ("ex03_autre_editeur.ipynb", "ex03")):
+        assert set(rows[copy]) == {ex.key for ex in definition(name).EXERCISES}
+        for row in rows[copy].values():
+            assert row.status == "réussi" and row.points == row.max, row
+            assert "retrouvée par sa position" in row.message, row
+
+
+def test_slow_legitimate_cells_lose_only_what_did_not_run(tmp_path):
+    """Deux cellules de 15 s (chacune sous le délai de 20 s) : le délai total de 40 s, dont 10 s gardées
+    pour la récolte, tombe pendant la seconde ; ce qui a tourné avant est noté."""
+    nb = copies.solved("ex03")
+    for cell_id in ("verification-ex2", "verification-ex4"):
+        next(c for c in nb.cells if c.get("id") == cell_id).source = SLEEP.format(s=15)
+    copies.write(nb, tmp_path / "ex03_lent.ipynb")
+    options = GradingOptions(cell_timeout=20, total_timeout=40, seed=3, jobs=1)
+    assert options.harvest_reserve() == 10
+    rows = _by_copy(grade_paths([tmp_path / "ex03_lent.ipynb"], options, progress=False))["ex03_lent.ipynb"]
+    print({k: (r.status, r.message[:90]) for k, r in rows.items()})
+    assert rows["ex1"].status == "réussi", rows["ex1"]  # avant la première cellule lente
+    assert rows["ex6"].status == "non noté", rows["ex6"]  # après la seconde
+    late = [k for k, r in rows.items() if r.status != "réussi"]
+    assert late == sorted(late) and late[-1] == "ex6"  # ce qui est perdu est la fin du cahier, rien d'autre
+    for key in late:
+        message = rows[key].message
+        assert "temps total de la copie atteint (40 s, dont 10 s gardées pour la récolte)" in message, message
+        assert "boucle infinie" not in message
+
+
+@pytest.fixture(scope="module")
+def references(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("solutions")
+    paths = []
+    for name in NOTEBOOKS:
+        for k in range(10):
+            paths.append(copies.write(copies.solved(name), directory / f"eleve{k:02d}_{name}.ipynb"))
+    seed = secrets.randbits(63)
+    print(f"graine secrète de cette correction : {seed}")
+    rows = grade_paths(paths, GradingOptions(seed=seed, jobs=4), progress=False)
+    return _by_copy(rows), seed
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_reference_solutions_get_full_marks_on_ten_draws(references, name):
+    rows, seed = references
+    draws = {copy: r for copy, r in rows.items() if copy.endswith(f"_{name}.ipynb")}
+    assert len(draws) == 10
+    wrong = [(copy, key, row.status, row.message) for copy, r in draws.items() for key, row in r.items()
+             if row.status != "réussi" or row.points != row.max]
+    assert wrong == [], f"graine {seed} : {wrong}"
+    assert {key for r in draws.values() for key in r} == {ex.key for ex in definition(name).EXERCISES}
