@@ -325,3 +325,15 @@ def test_bad_input_raises_french_error(call, error, fragment):
 
 def test_there_are_many_kinds_of_bad_input():
     assert len({c[0] for c in BAD}) == len(BAD) >= 8
+
+
+def test_sequence_model_accepts_a_gru():
+    from lstm_lib.models import SequenceModel
+
+    model = SequenceModel(2, 8, 3, cell="gru", pooling="h_n")
+    assert isinstance(model.rnn, nn.GRU)
+    assert model(torch.zeros(4, 10, 2)).shape == (4, 3)
+    with pytest.raises(ValueError, match="'lstm', 'rnn' ou 'gru'"):
+        SequenceModel(2, 8, 3, cell="lru")
+    with pytest.raises(ValueError, match="n'a de sens que pour un LSTM"):
+        SequenceModel(2, 8, 3, cell="gru", forget_bias=1.0)
