@@ -54,6 +54,7 @@ __all__ = [
     "LSTMGrads",
     "lstm_step_backward",
     "lstm_backward",
+    "lstm_state_jacobians",
 ]
 
 
@@ -436,3 +437,45 @@ def lstm_backward(x, params: LSTMParams, d_h, h0=None, c0=None, d_h_T=None, d_c_
     if unbatched:
         d_x, carry_h, carry_c = d_x[0], carry_h[0], carry_c[0]
     return LSTMGrads(params=LSTMParams(**grads), x=d_x, h0=carry_h, c0=carry_c)
+
+
+def lstm_state_jacobians(x, params: LSTMParams, h0=None, c0=None) -> np.ndarray:
+    """Les jacobiennes de l'état, pas par pas : ``J_t = ∂(h_t, c_t) / ∂(h_{t−1}, c_{t−1})``.
+
+    L'état d'une cellule LSTM est le couple ``(h_t, c_t)`` ; ``J_t`` est une
+    matrice ``(2H, 2H)`` : ses ``H`` premières lignes dérivent ``h_t``, les
+    ``H`` suivantes ``c_t`` ; ses ``H`` premières colonnes sont les dérivées
+    par rapport à ``h_{t−1}``, les suivantes par rapport à ``c_{t−1}``.
+    En remontant de ``k`` pas, ``∂(h_T, c_T)/∂(h_{T−k}, c_{T−k}) = J_T ⋯ J_{T−k+1}``.
+
+    Sur un pas, le bloc ``∂c_t/∂c_{t−1}`` vaut exactement ``diag(f_t)`` : les
+    portes lisent ``h_{t−1}``, pas ``c_{t−1}``. Mais dès deux pas, ``c_{t−1}``
+    agit aussi sur ``h_t`` (par ``c_t``), que lisent les portes du pas
+    suivant : le bloc ``∂c_T/∂c_{T−k}`` du produit contient le chemin direct
+    ``diag(f_{T−k+1} ⊙ … ⊙ f_T)`` **et** tous les chemins qui passent par
+    ``h``. Ce sont eux qui peuvent faire croître le gradient.
+
+    Chaque ligne de ``J_t`` est une rétropropagation d'un pas
+    (:func:`lstm_step_backward`) depuis un vecteur unité : ``δh_t = e_j``
+    (ou ``δc_t = e_j``) donne la ligne ``j`` en ``(δh_{t−1}, δc_{t−1})``.
+    ``x`` de forme ``(T, I)`` (une seule séquence) ; rend un tableau ``(T, 2H, 2H)``.
+    """
+    where = "lstm_state_jacobians"
+    x_arr = as_float_array(x, "x", where)
+    check_ndim(x_arr, (2,), "x", where, "(T, I) (une seule séquence, sans lot)")
+    x, params, h0, c0 = _prepare(x_arr, params, h0, c0, where)
+    trace, _ = lstm_forward(x, params, h0, c0)
+    H = params.hidden_size
+    units = np.eye(2 * H, dtype=x.dtype)           # 2H vecteurs unités, traités comme un lot
+    d_h, d_c = units[:, :H], units[:, H:]
+    jacobians = np.empty((x.shape[0], 2 * H, 2 * H), x.dtype)
+    h_prev, c_prev = h0, c0
+    for t in range(x.shape[0]):
+        step = {k: getattr(trace, k)[t] for k in ("f", "i", "c_hat", "c", "o", "h")}
+        record = StepRecord(**{k: np.broadcast_to(v, (2 * H, H)) for k, v in step.items()},
+                            x_t=np.broadcast_to(x[t], (2 * H, x.shape[1])),
+                            h_prev=np.broadcast_to(h_prev, (2 * H, H)), c_prev=np.broadcast_to(c_prev, (2 * H, H)))
+        grads = lstm_step_backward(record, d_h, d_c, params)
+        jacobians[t] = np.concatenate([grads.h_prev, grads.c_prev], axis=1)
+        h_prev, c_prev = trace.h[t], trace.c[t]
+    return jacobians

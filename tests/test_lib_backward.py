@@ -365,3 +365,37 @@ def test_bad_input_raises_french_error(call, error, fragment):
 def test_grads_from_torch_before_backward_is_a_french_error():
     with pytest.raises(ValueError, match="appelez d'abord loss.backward"):
         grads_from_torch(nn.LSTM(2, 3))
+
+
+def test_state_jacobians_equal_autograd_and_contain_the_direct_path():
+    from lstm_lib.backward import lstm_state_jacobians
+
+    params = LSTMParams.random(2, 3, seed=20, forget_bias=1.0)
+    rng = np.random.default_rng(21)
+    x, h0, c0 = rng.normal(size=(5, 2)), rng.normal(size=3), rng.normal(size=3)
+    J = lstm_state_jacobians(x, params, h0, c0)
+    assert J.shape == (5, 6, 6)
+    cell = params_to_torch(params, nn.LSTMCell(2, 3).double())
+    trace, _ = lstm_forward(x, params, h0, c0)
+    for t in range(5):
+        h_prev = h0 if t == 0 else trace.h[t - 1]
+        c_prev = c0 if t == 0 else trace.c[t - 1]
+
+        def step(hc, t=t):
+            h, c = cell(torch.tensor(x[t])[None], (hc[None, :3], hc[None, 3:]))
+            return torch.cat([h[0], c[0]])
+
+        ref = torch.autograd.functional.jacobian(step, torch.tensor(np.concatenate([h_prev, c_prev]))).numpy()
+        assert np.max(np.abs(J[t] - ref)) <= 1e-12
+        # Le bloc ∂c_t/∂c_{t−1} n'a qu'un terme : diag(f_t) (c_{t−1} ne touche aucune porte).
+        assert np.max(np.abs(J[t, 3:, 3:] - np.diag(trace.f[t]))) <= 1e-15
+    # En enchaînant : ∂c_T/∂c_0 complet contre autograd sur toute la séquence.
+    module = params_to_torch(params, nn.LSTM(2, 3).double())
+
+    def whole(hc):
+        _, (_, c_n) = module(torch.tensor(x), (hc[None, :3], hc[None, 3:]))
+        return c_n[0]
+
+    ref = torch.autograd.functional.jacobian(whole, torch.tensor(np.concatenate([h0, c0]))).numpy()
+    product = np.linalg.multi_dot([J[t] for t in reversed(range(5))])
+    assert np.max(np.abs(product[3:] - ref)) <= 1e-12
