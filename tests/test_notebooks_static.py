@@ -24,13 +24,17 @@ def test_toc_lists_chapters_exercises_and_annexes():
     for required in ("glossaire", "bibliographie", "exercises/index"):
         assert required in names, f"_toc.yml doit contenir {required}"
     chapters = [n for n in names if n.startswith("chapters/")]
-    assert len(chapters) == 6, f"6 chapitres attendus dans _toc.yml, trouvés : {chapters}"
-    assert chapters == sorted(chapters), "les chapitres doivent suivre l'ordre du texte source (01 … 06)"
+    # Les six chapitres du texte source (partie « Chapitres »), puis ceux de la partie « Approfondir ».
+    assert len(chapters) >= 6, f"au moins 6 chapitres attendus dans _toc.yml, trouvés : {chapters}"
+    assert chapters == sorted(chapters), "les chapitres doivent suivre l'ordre du texte source (01 … 06), puis 07, 08…"
     exercises = [n for n in names if n.startswith("exercises/ex")]
-    assert len(exercises) == 6, f"6 cahiers d'exercices attendus dans _toc.yml, trouvés : {exercises}"
+    assert len(exercises) >= 6, f"au moins 6 cahiers d'exercices attendus dans _toc.yml, trouvés : {exercises}"
     chapter_suffixes = [c.split("/", 1)[1] for c in chapters]
     exercise_suffixes = [e.split("/", 1)[1][2:] for e in exercises]
-    assert exercise_suffixes == chapter_suffixes, "exNN_<suffixe> doit reprendre le suffixe du chapitre NN"
+    # Un cahier d'exercices par chapitre, dans l'ordre ; ceux de « Approfondir » peuvent venir plus tard.
+    assert exercise_suffixes == chapter_suffixes[: len(exercises)], (
+        "exNN_<suffixe> doit reprendre le suffixe du chapitre NN"
+    )
 
 
 @pytest.mark.parametrize("docname", toc_docnames())
