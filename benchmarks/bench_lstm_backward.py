@@ -19,12 +19,11 @@ Usage : ``.venv/bin/python benchmarks/bench_lstm_backward.py [--rounds 15]``
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
 import torch
 
-from bench_lstm_forward import BATCH, HIDDEN, INPUT, T, time_block
+from bench_lstm_forward import BATCH, HIDDEN, INPUT, T, measure, report
 from lstm_lib import LSTMParams
 from lstm_lib.backward import lstm_backward
 from lstm_lib.torch_bridge import grads_from_torch, params_to_torch
@@ -65,28 +64,14 @@ def main():
             torch.set_num_threads(threads)
 
     paths = {
-        f"autograd nn.LSTM ({threads} fil(s))": torch_backward,
-        "autograd nn.LSTM (1 fil)": torch_backward_one_thread,
-        "lstm_backward (numpy)": lambda: lstm_backward(x, params, d_h),
+        f"autograd nn.LSTM ({threads} fil(s))": (torch_backward, args.calls),
+        "autograd nn.LSTM (1 fil)": (torch_backward_one_thread, args.calls),
+        "lstm_backward (numpy)": (lambda: lstm_backward(x, params, d_h), args.calls),
     }
-    for fn in paths.values():  # échauffement
-        fn()
-    samples = {name: [] for name in paths}
-    for _ in range(args.rounds):
-        for name, fn in paths.items():
-            samples[name].append(time_block(fn, args.calls))
-            time.sleep(0.05)
-    samples = {name: np.concatenate(v) for name, v in samples.items()}
-
-    reference = next(iter(samples))
-    ref_min, ref_med = samples[reference].min(), np.median(samples[reference])
+    samples = measure(paths, args.rounds)
     print(f"passe avant + rétropropagation ; lot {BATCH}, T = {T}, entrée {INPUT}, taille cachée {HIDDEN}, "
           f"float32 ; {args.rounds} tours × {args.calls} appels ; numpy {np.__version__}, torch {torch.__version__}")
-    print(f"{'chemin':34s} {'min (ms)':>9s} {'médiane':>9s} {'rapport min':>12s} {'rapport méd.':>13s}")
-    for name, values in samples.items():
-        print(f"{name:34s} {values.min():9.2f} {np.median(values):9.2f} "
-              f"{values.min() / ref_min:12.2f} {np.median(values) / ref_med:13.2f}")
-    print(f"Rapports calculés par rapport à « {reference} ».")
+    report(samples)
 
 
 if __name__ == "__main__":

@@ -262,10 +262,16 @@ def _check_gru_params(params, where) -> GRUParams:
     return params
 
 
-def _check_form(form, where):
+def _check_inputs(x, params, form, where, ndim, meaning):
+    """Les vérifications communes à gru_step et gru_forward : paramètres, forme, entrée."""
+    params = _check_gru_params(params, where)
     if form not in GRU_FORMS:
         raise ValueError(f"{where} : « form » doit valoir \"pytorch\" ou \"cho\", reçu {form!r}.")
-    return form
+    name = "x_t" if ndim == (1, 2) else "x"  # un pas, ou une séquence
+    x = as_float_array(x, name, where)
+    check_ndim(x, ndim, name, where, meaning)
+    check_last_dim(x, params.input_size, name, where, "la taille d'entrée I des paramètres")
+    return x, params
 
 
 # --------------------------------------------------------------------------
@@ -327,11 +333,7 @@ def gru_step(x_t, h_prev, params: GRUParams, form: str = "pytorch") -> GRURecord
     est le nouvel état.
     """
     where = "gru_step"
-    params = _check_gru_params(params, where)
-    form = _check_form(form, where)
-    x_t = as_float_array(x_t, "x_t", where)
-    check_ndim(x_t, (1, 2), "x_t", where, "(I,) ou (B, I)")
-    check_last_dim(x_t, params.input_size, "x_t", where, "la taille d'entrée I des paramètres")
+    x_t, params = _check_inputs(x_t, params, form, where, (1, 2), "(I,) ou (B, I)")
     batch = x_t.shape[0] if x_t.ndim == 2 else None
     h_prev = check_state(h_prev, "h_prev", batch, params.hidden_size, where)
     p = params
@@ -355,11 +357,7 @@ def gru_forward(x, params: GRUParams, h0=None, form: str = "pytorch"):
     Redonner ``h_T`` à l'appel suivant prolonge la séquence exactement.
     """
     where = "gru_forward"
-    params = _check_gru_params(params, where)
-    form = _check_form(form, where)
-    x = as_float_array(x, "x", where)
-    check_ndim(x, (2, 3), "x", where, "(T, I) ou (B, T, I)")
-    check_last_dim(x, params.input_size, "x", where, "la taille d'entrée I des paramètres")
+    x, params = _check_inputs(x, params, form, where, (2, 3), "(T, I) ou (B, T, I)")
     if x.shape[-2] == 0:
         raise ValueError(f"{where} : la séquence « x » doit compter au moins un pas de temps, reçu la forme {x.shape}.")
     batch = x.shape[0] if x.ndim == 3 else None

@@ -1,10 +1,11 @@
 """Le GRU de lstm_lib : NumpyGRU refait nn.GRU à l'identique, les deux formes du candidat, les gradients d'un pas."""
 
 import itertools
-import re
 
 import numpy as np
 import pytest
+
+from conftest import assert_french_error  # tests/conftest.py
 
 torch = pytest.importorskip("torch")
 nn = torch.nn
@@ -27,12 +28,7 @@ from lstm_lib.torch_bridge import NumpyGRU, NumpyLSTM, gru_params_from_torch, gr
 NAMES = ("W_r", "b_r", "W_z", "b_z", "W_n", "b_n", "b_hn")
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_torch_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 TOLERANCE = {torch.float64: 1e-10, torch.float32: 1e-5}
@@ -315,12 +311,7 @@ BAD = [
 
 @pytest.mark.parametrize("call,error,fragment", [c[1:] for c in BAD], ids=[c[0] for c in BAD])
 def test_bad_input_raises_french_error(call, error, fragment):
-    with pytest.raises(error) as excinfo:
-        call()
-    message = str(excinfo.value)
-    assert fragment in message, message
-    assert not re.search(r" [:;?!](\s|$)", message), message
-    assert "\u00ab " not in message and " \u00bb" not in message, message
+    assert_french_error(call, error, fragment)
 
 
 def test_there_are_many_kinds_of_bad_input():
