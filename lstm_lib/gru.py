@@ -421,6 +421,11 @@ def gru_step_backward(record: GRURecord, d_h, params: GRUParams) -> GRUStepGrads
         raise ValueError(f"{where} : seule la forme \"pytorch\" est rétropropagée ici ; le record est de "
                          f"la forme {record.form!r}.")
     H = params.hidden_size
+    if record.h.shape[-1] != H or record.x_t.shape[-1] != params.input_size:
+        raise ValueError(
+            f"{where} : le GRURecord (H = {record.h.shape[-1]}, I = {record.x_t.shape[-1]}) ne vient pas de "
+            f"ces paramètres (H = {H}, I = {params.input_size})."
+        )
     batch = record.h.shape[0] if record.h.ndim == 2 else None
     d_h = check_state(d_h, "d_h", batch, H, where)
     p, rec = params, record
