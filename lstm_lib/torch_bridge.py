@@ -427,9 +427,9 @@ class NumpyGRU:
         if h0 is None:
             h0 = np.zeros((D * L, N, H), self.dtype)
         else:
-            if isinstance(h0, (tuple, list)):
+            if isinstance(h0, tuple) and len(h0) == 2:
                 raise TypeError(f"{where} : « h0 » doit être un tableau (un GRU n'a pas de mémoire c), "
-                                f"reçu un objet de type {type(h0).__name__} ; un couple (h_0, c_0) est pour un LSTM.")
+                                f"reçu un couple ; un couple (h_0, c_0) est l'état d'un LSTM.")
             h0 = as_float_array(h0, "h0", where)
             expected = (D * L, H) if unbatched else (D * L, N, H)
             if h0.shape != expected:

@@ -239,6 +239,14 @@ def test_direct_path_of_the_gru_is_the_update_gate():
     assert np.max(np.abs(np.array(rows) - np.diag(rec.z))) <= 1e-15
 
 
+def test_numpy_gru_accepts_a_nested_list_as_initial_state():
+    module = _make(1, False, False, True, torch.float64)
+    h0 = np.random.default_rng(14).normal(size=(1, 2, 5))
+    x = np.random.default_rng(15).normal(size=(4, 2, 3))
+    ours = NumpyGRU.from_torch(module)
+    assert np.array_equal(ours(x, h0.tolist())[1], ours(x, h0)[1])
+
+
 def test_float32_is_preserved():
     p = GRUParams.random(2, 3, seed=13, dtype=np.float32)
     trace, h_T = gru_forward(np.zeros((4, 2), np.float32), p)
