@@ -118,3 +118,17 @@ def assert_french_error(call, error, fragment):
     assert fragment in message, message
     assert not re.search(r" [:;?!](\s|$)", message), message
     assert "\u00ab " not in message and " \u00bb" not in message, message
+
+
+def central_differences(loss, value, eps=1e-6):
+    """Le gradient de ``loss`` par rapport au tableau ``value``, composante par composante, par
+    différences finies centrées : ``(L(v + ε) − L(v − ε)) / 2ε`` (erreur de l'ordre de ε²)."""
+    import numpy as np
+
+    grad = np.empty(value.shape)
+    for idx in np.ndindex(value.shape):
+        plus, minus = value.copy(), value.copy()
+        plus[idx] += eps
+        minus[idx] -= eps
+        grad[idx] = (loss(plus) - loss(minus)) / (2 * eps)
+    return grad
