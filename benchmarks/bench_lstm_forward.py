@@ -72,6 +72,29 @@ def time_block(fn, calls):
     return out * 1e3
 
 
+def measure(paths, rounds):
+    """Mesure chaque chemin ``{nom: (fonction, appels)}`` par blocs alternés ; rend les durées (ms) de chacun."""
+    for fn, _ in paths.values():  # échauffement
+        fn()
+    samples = {name: [] for name in paths}
+    for _ in range(rounds):
+        for name, (fn, calls) in paths.items():
+            samples[name].append(time_block(fn, calls))
+            time.sleep(0.05)
+    return {name: np.concatenate(v) for name, v in samples.items()}
+
+
+def report(samples):
+    """Le tableau des temps (min, médiane) et de leurs rapports au premier chemin."""
+    reference = next(iter(samples))
+    ref_min, ref_med = samples[reference].min(), np.median(samples[reference])
+    print(f"{'chemin':34s} {'min (ms)':>9s} {'médiane':>9s} {'rapport min':>12s} {'rapport méd.':>13s}")
+    for name, values in samples.items():
+        print(f"{name:34s} {values.min():9.2f} {np.median(values):9.2f} "
+              f"{values.min() / ref_min:12.2f} {np.median(values) / ref_med:13.2f}")
+    print(f"Rapports calculés par rapport à « {reference} ».")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=15)
@@ -111,24 +134,10 @@ def main():
         "variante « projection sortie »": (lambda: forward_hoisted(x, params), args.calls),
         "lstm_forward_explicit": (lambda: lstm_forward_explicit(x, params), max(1, args.calls // 5)),
     }
-    for fn, _ in paths.values():  # échauffement
-        fn()
-    samples = {name: [] for name in paths}
-    for _ in range(args.rounds):
-        for name, (fn, calls) in paths.items():
-            samples[name].append(time_block(fn, calls))
-            time.sleep(0.05)
-    samples = {name: np.concatenate(v) for name, v in samples.items()}
-
-    reference = next(iter(samples))
-    ref_min, ref_med = samples[reference].min(), np.median(samples[reference])
+    samples = measure(paths, args.rounds)
     print(f"lot {BATCH}, T = {T}, entrée {INPUT}, taille cachée {HIDDEN}, float32 ; "
           f"{args.rounds} tours × {args.calls} appels ; numpy {np.__version__}, torch {torch.__version__}")
-    print(f"{'chemin':34s} {'min (ms)':>9s} {'médiane':>9s} {'rapport min':>12s} {'rapport méd.':>13s}")
-    for name, values in samples.items():
-        print(f"{name:34s} {values.min():9.2f} {np.median(values):9.2f} "
-              f"{values.min() / ref_min:12.2f} {np.median(values) / ref_med:13.2f}")
-    print(f"Rapports calculés par rapport à « {reference} ».")
+    report(samples)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,8 @@ Modules, un par idée :
 - :mod:`lstm_lib.widgets` — les widgets interactifs et leurs équivalents statiques ;
 - :mod:`lstm_lib.style` — une couleur par grandeur, et les nombres écrits à la française (``format_fr``) ;
 - :mod:`lstm_lib.torch_bridge` — le passage des poids entre PyTorch et numpy (importe torch) ;
+- :mod:`lstm_lib.backward` — la rétropropagation dans le temps, une fonction par équation du gradient ;
+- :mod:`lstm_lib.gru` — le GRU (deux portes, un état), dans la forme de PyTorch et dans celle de Cho et al. ;
 - :mod:`lstm_lib.realdata` — des données réelles (JapaneseVowels, par aeon) et le remplissage d'un lot ;
 - :mod:`lstm_lib.text` — le texte caractère par caractère : vocabulaire, n-gramme, perplexité, température ;
 - :mod:`lstm_lib.charlm` — un modèle de langue LSTM, caractère par caractère (importe torch) ;
@@ -40,6 +42,36 @@ from .data import RADAR_CLASSES, RadarBatch, adding_problem, radar_sequences
 from .filters import constant_gate_memory, ema, half_life
 from .rnn import RNNParams, lstm_cell_path_gradient, rnn_forward, rnn_gradient_norms, rnn_step
 from .sequences import LSTMTrace, lstm_forward, lstm_forward_explicit
+from .backward import (
+    LSTMGrads,
+    StepGrads,
+    d_candidate,
+    d_concat,
+    d_forget_gate,
+    d_input_gate,
+    d_memory,
+    d_memory_prev,
+    d_output_gate,
+    d_sigmoid_input,
+    d_tanh_input,
+    d_weights,
+    lstm_backward,
+    lstm_step_backward,
+)
+from .gru import (
+    GRUParams,
+    GRURecord,
+    GRUStepGrads,
+    GRUTrace,
+    gru_candidate,
+    gru_candidate_cho,
+    gru_forward,
+    gru_step,
+    gru_step_backward,
+    gru_update,
+    reset_gate,
+    update_gate,
+)
 
 __version__ = "0.1.0"
 

@@ -325,6 +325,9 @@ class StepRecord:
     """Tous les intermédiaires d'un pas de temps : ``f, i, c_hat, c, o, h``.
 
     ``print(record)`` affiche les six étapes du résumé, dans l'ordre.
+    :func:`lstm_step` y range aussi les entrées du pas, ``x_t``, ``h_prev``
+    et ``c_prev`` : la rétropropagation en a besoin
+    (:func:`lstm_lib.backward.lstm_step_backward`).
     """
 
     f: np.ndarray
@@ -333,6 +336,9 @@ class StepRecord:
     c: np.ndarray
     o: np.ndarray
     h: np.ndarray
+    x_t: np.ndarray | None = None
+    h_prev: np.ndarray | None = None
+    c_prev: np.ndarray | None = None
 
     def __str__(self) -> str:
         with np.printoptions(precision=4, suppress=True):
@@ -387,4 +393,6 @@ def lstm_step(x_t, h_prev, c_prev, params: LSTMParams) -> StepRecord:
     c = update_memory(f, c_prev, i, c_hat)
     o = output_gate(h_prev, x_t, params.W_o, params.b_o)
     h = hidden_output(o, c)
-    return StepRecord(f=f, i=i, c_hat=c_hat, c=c, o=o, h=h)
+    dtype = h.dtype
+    return StepRecord(f=f, i=i, c_hat=c_hat, c=c, o=o, h=h, x_t=x_t.astype(dtype, copy=False),
+                      h_prev=h_prev.astype(dtype, copy=False), c_prev=c_prev.astype(dtype, copy=False))

@@ -1,7 +1,7 @@
 """Les modèles PyTorch des chapitres (ce module importe torch).
 
 Un seul modèle, :class:`SequenceModel`, couvre les expériences du livre :
-une couche récurrente (``nn.LSTM`` ou ``nn.RNN``), une agrégation
+une couche récurrente (``nn.LSTM``, ``nn.RNN`` ou ``nn.GRU``), une agrégation
 (*pooling*) qui résume la séquence en un vecteur — ou aucune, pour une sortie à
 chaque pas — puis une couche linéaire.
 
@@ -92,7 +92,7 @@ def set_forget_bias(lstm: nn.LSTM, value: float = 1.0) -> None:
 class SequenceModel(nn.Module):
     """Couche récurrente + agrégation + couche linéaire.
 
-    - ``cell`` : ``"lstm"`` ou ``"rnn"`` (``nn.RNN`` à tanh, pour comparer) ;
+    - ``cell`` : ``"lstm"``, ``"rnn"`` (``nn.RNN`` à tanh, pour comparer) ou ``"gru"`` (``nn.GRU``, chapitre 8) ;
     - ``pooling`` : l'un de :data:`POOLINGS` pour une sortie par séquence
       ``(B, output_size)``, ou ``None`` pour une sortie à chaque pas
       ``(B, T, output_size)`` ;
@@ -107,11 +107,11 @@ class SequenceModel(nn.Module):
                  cell: str = "lstm", num_layers: int = 1, bidirectional: bool = False,
                  pooling: str | None = "h_n", forget_bias: float | None = None):
         super().__init__()
-        if cell not in ("lstm", "rnn"):
-            raise ValueError(f"SequenceModel : « cell » doit valoir 'lstm' ou 'rnn', reçu {cell!r}.")
+        if cell not in ("lstm", "rnn", "gru"):
+            raise ValueError(f"SequenceModel : « cell » doit valoir 'lstm', 'rnn' ou 'gru', reçu {cell!r}.")
         if pooling is not None and pooling not in POOLINGS:
             raise ValueError(f"SequenceModel : « pooling » doit être None ou l'un de {POOLINGS}, reçu {pooling!r}.")
-        rnn_class = nn.LSTM if cell == "lstm" else nn.RNN
+        rnn_class = {"lstm": nn.LSTM, "rnn": nn.RNN, "gru": nn.GRU}[cell]
         self.cell = cell
         self.pooling = pooling
         self.num_directions = 2 if bidirectional else 1

@@ -14,6 +14,11 @@ GATE_COLORS = {
     "o": "#CC79A7",      # porte de sortie — rose
     "h": "#56B4E9",      # état caché / sortie — bleu ciel
     "x": "#7F7F7F",      # entrée — gris
+    # Le GRU (chapitre 8) : deux couleurs hors de la palette d'Okabe et Ito, sombres (contraste ≥ 9:1
+    # sur fond blanc) et éloignées des sept autres, y compris pour les trois daltonismes simulés
+    # (tests/test_lib_style.py). Son candidat n_t prend la couleur de ĉ_t, son état celle de h_t.
+    "z": "#7F2704",      # porte de mise à jour — acajou
+    "r": "#332288",      # porte de réinitialisation — indigo
 }
 
 GATE_LABELS = {
@@ -24,6 +29,8 @@ GATE_LABELS = {
     "o": "porte de sortie $o_t$",
     "h": "état caché $h_t$",
     "x": "entrée $x_t$",
+    "z": "porte de mise à jour $z_t$",
+    "r": "porte de réinitialisation $r_t$",
 }
 
 

@@ -21,9 +21,13 @@ from torch import nn
 
 from ._checks import as_float_array, check_ndim, check_positive_int
 from .cells import LSTMParams, check_params
+from .gru import GRUParams, _check_gru_params, gru_forward
 from .sequences import lstm_forward
 
-__all__ = ["params_from_torch", "params_to_torch", "NumpyLSTM"]
+__all__ = [
+    "params_from_torch", "params_to_torch", "NumpyLSTM", "grads_from_torch",
+    "gru_params_from_torch", "gru_params_to_torch", "NumpyGRU",
+]
 
 # Position de chaque porte du livre dans les blocs de PyTorch (ordre i, f, g, o).
 _TORCH_BLOCK = {"i": 0, "f": 1, "c": 2, "o": 3}
@@ -46,10 +50,10 @@ def _check_module(module, where):
 
 def _suffix(module, layer, direction, where):
     """Le suffixe des noms de poids : ``_l{layer}`` et ``_reverse`` pour le sens inverse."""
-    if isinstance(module, nn.LSTMCell):
+    if isinstance(module, (nn.LSTMCell, nn.GRUCell)):
         if layer != 0 or direction != 0:
             raise ValueError(
-                f"{where} : un nn.LSTMCell n'a qu'une couche et un sens ; attendu layer = 0 et "
+                f"{where} : un {type(module).__name__} n'a qu'une couche et un sens ; attendu layer = 0 et "
                 f"direction = 0, reçu layer = {layer!r}, direction = {direction!r}."
             )
         return ""
@@ -243,3 +247,209 @@ class NumpyLSTM:
                 )
             arrays.append(arr[:, None] if unbatched else arr)
         return arrays[0], arrays[1]
+
+
+def grads_from_torch(module, layer: int = 0, direction: int = 0) -> LSTMParams:
+    """Les gradients ``.grad`` d'une cellule d'un ``nn.LSTM``, au format du livre (après ``backward()``).
+
+    Même disposition que :func:`params_from_torch` : ``δW_g = [δW_hg | δW_ig]``
+    (h d'abord). Pour le biais, le livre n'en a qu'un, ``b_g = b_ig + b_hg`` :
+    son gradient est celui de **chacun** des deux biais de PyTorch (ils
+    reçoivent le même), pas leur somme. Sert à comparer
+    :func:`lstm_lib.backward.lstm_backward` à l'autograd.
+    """
+    where = "grads_from_torch"
+    _check_module(module, where)
+    suffix = _suffix(module, layer, direction, where)
+    H = module.hidden_size
+    W_ih = getattr(module, f"weight_ih{suffix}")
+    W_hh = getattr(module, f"weight_hh{suffix}")
+    if W_ih.grad is None or W_hh.grad is None:
+        raise ValueError(
+            f"{where} : les poids de la couche {layer} n'ont pas de gradient (.grad vaut None) ; "
+            f"appelez d'abord loss.backward()."
+        )
+    dtype = _torch_dtype_to_numpy(W_ih.dtype, where)
+    g_ih, g_hh = W_ih.grad.detach().cpu().numpy(), W_hh.grad.detach().cpu().numpy()
+    g_b = np.zeros(4 * H, dtype)
+    if module.bias:
+        for name in ("bias_ih", "bias_hh"):  # le même gradient ; l'un des deux peut être gelé
+            bias = getattr(module, f"{name}{suffix}")
+            if bias.grad is not None:
+                g_b = bias.grad.detach().cpu().numpy()
+                break
+    values = {}
+    for gate, k in _TORCH_BLOCK.items():
+        rows = slice(k * H, (k + 1) * H)
+        values[f"W_{gate}"] = np.concatenate([g_hh[rows], g_ih[rows]], axis=1).astype(dtype)
+        values[f"b_{gate}"] = g_b[rows].astype(dtype)
+    return LSTMParams(**values)
+
+
+# --------------------------------------------------------------------------
+# Le GRU : nn.GRU et son double numpy
+# --------------------------------------------------------------------------
+#
+# PyTorch range les lignes de weight_ih_l{k} et weight_hh_l{k} de nn.GRU dans
+# l'ordre r, z, n (documentation de torch.nn.GRU), avec deux biais. Pour r et
+# z, seul b_i + b_h compte ; pour le candidat, b_in reste hors de la porte r
+# et b_hn est multiplié par r : ils restent séparés (b_n et b_hn du livre).
+
+_GRU_BLOCK = {"r": 0, "z": 1, "n": 2}
+
+
+def _check_gru_module(module, where, cell_ok=True):
+    kinds = (nn.GRU, nn.GRUCell) if cell_ok else (nn.GRU,)
+    if not isinstance(module, kinds):
+        expected = "un torch.nn.GRU (ou nn.GRUCell)" if cell_ok else "un torch.nn.GRU"
+        raise TypeError(f"{where} : « module » doit être {expected}, reçu un objet de type {type(module).__name__}.")
+
+
+def gru_params_from_torch(module, layer: int = 0, direction: int = 0) -> GRUParams:
+    """Les poids d'une cellule (une couche, un sens) d'un ``nn.GRU``, au format du livre.
+
+    ``W_g = [W_hg | W_ig]`` (h d'abord) pour ``g`` = r, z, n ;
+    ``b_r = b_ir + b_hr``, ``b_z = b_iz + b_hz``, ``b_n = b_in`` et
+    ``b_hn = b_hn``. Le dtype est celui du module.
+    """
+    where = "gru_params_from_torch"
+    _check_gru_module(module, where)
+    suffix = _suffix(module, layer, direction, where)
+    H = module.hidden_size
+    with torch.no_grad():
+        W_ih = getattr(module, f"weight_ih{suffix}").detach().cpu()
+        dtype = _torch_dtype_to_numpy(W_ih.dtype, where)
+        W_ih = W_ih.numpy().astype(dtype)
+        W_hh = getattr(module, f"weight_hh{suffix}").detach().cpu().numpy().astype(dtype)
+        if module.bias:
+            b_ih = getattr(module, f"bias_ih{suffix}").detach().cpu().numpy().astype(dtype)
+            b_hh = getattr(module, f"bias_hh{suffix}").detach().cpu().numpy().astype(dtype)
+        else:
+            b_ih = b_hh = np.zeros(3 * H, dtype)
+    rows = {g: slice(k * H, (k + 1) * H) for g, k in _GRU_BLOCK.items()}
+    values = {f"W_{g}": np.concatenate([W_hh[rows[g]], W_ih[rows[g]]], axis=1) for g in _GRU_BLOCK}
+    values.update(b_r=b_ih[rows["r"]] + b_hh[rows["r"]], b_z=b_ih[rows["z"]] + b_hh[rows["z"]],
+                  b_n=b_ih[rows["n"]], b_hn=b_hh[rows["n"]])
+    return GRUParams(**values)
+
+
+def gru_params_to_torch(params: GRUParams, module, layer: int = 0, direction: int = 0):
+    """Écrit les poids du livre dans une cellule (une couche, un sens) d'un ``nn.GRU``. Rend le module.
+
+    ``bias_ih`` reçoit ``[b_r, b_z, b_n]`` et ``bias_hh`` reçoit ``[0, 0, b_hn]``.
+    """
+    where = "gru_params_to_torch"
+    params = _check_gru_params(params, where)
+    _check_gru_module(module, where)
+    suffix = _suffix(module, layer, direction, where)
+    W_ih_t = getattr(module, f"weight_ih{suffix}")
+    W_hh_t = getattr(module, f"weight_hh{suffix}")
+    H, I = module.hidden_size, W_ih_t.shape[1]
+    if (params.hidden_size, params.input_size) != (H, I):
+        raise ValueError(
+            f"{where} : la cellule visée attend H = {H} et I = {I} ; reçu des paramètres "
+            f"avec H = {params.hidden_size} et I = {params.input_size}."
+        )
+    W = np.concatenate([params.W_r, params.W_z, params.W_n], axis=0)
+    zeros = np.zeros(H, params.dtype)
+    b_ih = np.concatenate([params.b_r, params.b_z, params.b_n])
+    b_hh = np.concatenate([zeros, zeros, params.b_hn])
+    if not module.bias and (np.any(b_ih != 0) or np.any(b_hh != 0)):
+        raise ValueError(
+            f"{where} : le module n'a pas de biais (bias=False) mais les biais de « params » "
+            f"ne sont pas nuls ; ils seraient perdus."
+        )
+    with torch.no_grad():
+        W_hh_t.copy_(torch.from_numpy(np.ascontiguousarray(W[:, :H])))
+        W_ih_t.copy_(torch.from_numpy(np.ascontiguousarray(W[:, H:])))
+        if module.bias:
+            getattr(module, f"bias_ih{suffix}").copy_(torch.from_numpy(b_ih))
+            getattr(module, f"bias_hh{suffix}").copy_(torch.from_numpy(b_hh))
+    return module
+
+
+class NumpyGRU:
+    """Un ``nn.GRU`` entier refait en numpy, couche par couche et sens par sens (le double de :class:`NumpyLSTM`).
+
+    Construit avec :meth:`from_torch`. ``gru(x, h0)`` rend ``(output, h_n)``
+    avec les formes et la disposition de PyTorch (``batch_first``,
+    ``bidirectional``, plusieurs couches, entrée sans lot, ``bias``).
+    Équivaut au module en mode évaluation (pas de *dropout* entre couches).
+    """
+
+    def __init__(self, params, input_size: int, hidden_size: int, num_layers: int,
+                 bidirectional: bool, batch_first: bool):
+        self.params = params  # params[couche][sens] : un GRUParams
+        self.input_size = input_size
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.bidirectional = bidirectional
+        self.batch_first = batch_first
+
+    @classmethod
+    def from_torch(cls, module) -> "NumpyGRU":
+        """Copie les poids de chaque couche et de chaque sens d'un ``nn.GRU``."""
+        _check_gru_module(module, "NumpyGRU.from_torch", cell_ok=False)
+        directions = 2 if module.bidirectional else 1
+        params = [[gru_params_from_torch(module, layer, d) for d in range(directions)]
+                  for layer in range(module.num_layers)]
+        return cls(params, module.input_size, module.hidden_size, module.num_layers,
+                   module.bidirectional, module.batch_first)
+
+    @property
+    def dtype(self):
+        return self.params[0][0].dtype
+
+    def __call__(self, x, h0=None):
+        """Passe ``x`` dans toutes les couches ; mêmes conventions que ``nn.GRU.forward``.
+
+        ``x`` : ``(T, N, I)``, ou ``(N, T, I)`` si ``batch_first``, ou ``(T, I)``
+        sans lot. ``h0`` : ``None`` (zéros) ou un tableau ``(D · num_layers, N, H)``
+        (``(D · num_layers, H)`` sans lot). Rend ``output`` de forme
+        ``(T, N, D · H)`` (ou ``(N, T, D · H)`` si ``batch_first``) et ``h_n`` de
+        forme ``(D · num_layers, N, H)`` — ``batch_first`` ne change pas l'état.
+        """
+        where = "NumpyGRU"
+        x = as_float_array(x, "x", where)
+        check_ndim(x, (2, 3), "x", where, "(T, N, I), (N, T, I) avec batch_first, ou (T, I)")
+        if x.shape[-1] != self.input_size:
+            raise ValueError(
+                f"{where} : la dernière dimension de « x » doit valoir input_size = {self.input_size}, "
+                f"reçu la forme {x.shape}."
+            )
+        unbatched = x.ndim == 2
+        if unbatched:
+            x = x[None]
+        elif not self.batch_first:
+            x = x.transpose(1, 0, 2)
+        N = x.shape[0]
+        D, H, L = (2 if self.bidirectional else 1), self.hidden_size, self.num_layers
+        if h0 is None:
+            h0 = np.zeros((D * L, N, H), self.dtype)
+        else:
+            if isinstance(h0, tuple) and len(h0) == 2:
+                raise TypeError(f"{where} : « h0 » doit être un tableau (un GRU n'a pas de mémoire c), "
+                                f"reçu un couple ; un couple (h_0, c_0) est l'état d'un LSTM.")
+            h0 = as_float_array(h0, "h0", where)
+            expected = (D * L, H) if unbatched else (D * L, N, H)
+            if h0.shape != expected:
+                raise ValueError(f"{where} : « h0 » doit avoir la forme (D · num_layers, N, H) = {expected}, "
+                                 f"reçu la forme {h0.shape}.")
+            h0 = h0[:, None] if unbatched else h0
+        dtype = np.result_type(x, h0, self.dtype)
+        layer_input = x.astype(dtype, copy=False)
+        h_n = np.empty((D * L, N, H), dtype)
+        for layer in range(L):
+            outputs = []
+            for d in range(D):
+                k = D * layer + d
+                seq = layer_input if d == 0 else layer_input[:, ::-1]
+                trace, h_n[k] = gru_forward(seq, self.params[layer][d], h0[k])
+                outputs.append(trace.h if d == 0 else trace.h[:, ::-1])
+            layer_input = np.concatenate(outputs, axis=-1)
+        output = layer_input
+        if unbatched:
+            return output[0], h_n[:, 0]
+        if not self.batch_first:
+            output = output.transpose(1, 0, 2)
+        return np.ascontiguousarray(output), h_n

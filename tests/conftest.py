@@ -93,3 +93,42 @@ def built_html(built_book) -> Path:
             f"journal : {built_book.log_path}\n" + built_book.summary()
         )
     return built_book.html_dir
+
+
+@pytest.fixture
+def one_torch_thread():
+    """Un seul fil PyTorch pendant le test (de petits tenseurs : c'est plus rapide, et cela ne gêne pas
+    les autres tests), rétabli après. ``pytestmark = pytest.mark.usefixtures("one_torch_thread")``."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+def assert_french_error(call, error, fragment):
+    """``call()`` lève ``error`` avec ``fragment`` dans son message, en typographie française
+    (espace insécable avant « : » « ; » « ? » « ! » et à l'intérieur des guillemets)."""
+    import re
+
+    with pytest.raises(error) as excinfo:
+        call()
+    message = str(excinfo.value)
+    assert fragment in message, message
+    assert not re.search(r" [:;?!](\s|$)", message), message
+    assert "\u00ab " not in message and " \u00bb" not in message, message
+
+
+def central_differences(loss, value, eps=1e-6):
+    """Le gradient de ``loss`` par rapport au tableau ``value``, composante par composante, par
+    différences finies centrées : ``(L(v + ε) − L(v − ε)) / 2ε`` (erreur de l'ordre de ε²)."""
+    import numpy as np
+
+    grad = np.empty(value.shape)
+    for idx in np.ndindex(value.shape):
+        plus, minus = value.copy(), value.copy()
+        plus[idx] += eps
+        minus[idx] -= eps
+        grad[idx] = (loss(plus) - loss(minus)) / (2 * eps)
+    return grad
