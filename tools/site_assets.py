@@ -1,11 +1,14 @@
-"""Les scripts du site servis par le site lui-même : MathJax 3, require.js, widgets.
+"""Les scripts du site servis par le site lui-même : MathJax 3 et le chargeur des widgets.
 
 Par défaut, Jupyter Book 1 fait charger à chaque page MathJax, require.js et le
 gestionnaire de widgets Jupyter depuis des CDN publics : hors ligne, les équations
 restent du texte brut et les widgets ne s'affichent pas, et chaque lecture envoie
-l'adresse du lecteur à des tiers. Ici, ces scripts sont installés depuis le registre
-npm aux versions figées par ``package.json`` / ``package-lock.json`` puis copiés dans
-``_build/html/_static/npm/``.
+l'adresse du lecteur à des tiers. Ici, MathJax est installé depuis le registre npm à la
+version figée par ``package.json`` / ``package-lock.json`` puis copié dans
+``_build/html/_static/npm/`` ; les widgets (des anywidgets, voir ``lstm_lib/widgets.py``)
+sont montés par ``tools/widgets-loader.js``, copié dans ``_static/lstm/`` : ni require.js
+ni le gestionnaire de widgets Jupyter (3,5 Mo) ne sont plus servis. ``package.json``
+épingle aussi axe-core, que seuls les tests utilisent (``devDependencies``, jamais copié).
 
 Deux usages :
 
@@ -40,13 +43,11 @@ STAMP = NODE_MODULES / ".lstm-lock.sha256"
 VENDOR = "npm"
 # Chemins relatifs à _static/ : ceux que _config.yml doit citer.
 MATHJAX_PATH = f"{VENDOR}/mathjax/tex-mml-chtml.js"
-REQUIREJS_PATH = f"{VENDOR}/requirejs/require.js"
-WIDGETS_SETUP_PATH = f"{VENDOR}/widgets-setup.js"  # copie de tools/widgets-setup.js
-WIDGETS_PATH = f"{VENDOR}/html-manager/embed-amd.js"
-WIDGET_SCRIPTS = [REQUIREJS_PATH, WIDGETS_SETUP_PATH, WIDGETS_PATH]
+WIDGETS_LOADER_PATH = "lstm/widgets-loader.js"  # copie de tools/widgets-loader.js
+WIDGET_SCRIPTS = [WIDGETS_LOADER_PATH]
 
-# Réglages des widgets (chemins de require.js, MathJax 3) : voir ce fichier.
-WIDGETS_SETUP = Path(__file__).resolve().parent / "widgets-setup.js"
+# Le chargeur des widgets sur le site (anywidget sans noyau) : voir ce fichier.
+WIDGETS_LOADER = Path(__file__).resolve().parent / "widgets-loader.js"
 
 # (paquet npm, fichier ou dossier du paquet, destination sous _static/npm/).
 # MathJax : le composant d'entrée, les polices CHTML, les extensions TeX chargées à
@@ -60,15 +61,10 @@ FILES: tuple[tuple[str, str, str], ...] = (
     ("mathjax", "es5/ui", "mathjax/ui"),
     ("mathjax", "es5/a11y", "mathjax/a11y"),
     ("mathjax", "es5/sre", "mathjax/sre"),
-    ("requirejs", "require.js", "requirejs/require.js"),
-    ("requirejs", "package.json", "requirejs/package.json"),
-    ("@jupyter-widgets/html-manager", "dist", "html-manager"),
-    ("@jupyter-widgets/html-manager", "package.json", "html-manager/package.json"),  # licence BSD-3
 )
-# Inutiles au navigateur : cartes de sources (6 Mo), le paquet non-AMD, et
-# libembed-amd.js (embed-amd.js sans ses dernières lignes : il contient déjà tout).
+# Inutiles au navigateur : les cartes de sources.
 SKIP_SUFFIXES = (".map",)
-SKIP_NAMES = {"embed.js", "embed.js.LICENSE.txt", "libembed-amd.js"}
+SKIP_NAMES: set[str] = set()
 
 
 class AssetsError(RuntimeError):
@@ -87,9 +83,9 @@ def installed_version(package: str) -> str | None:
 
 
 def pinned_versions() -> dict[str, str]:
-    """Les versions exactes demandées par package.json (``{"mathjax": "3.2.2", …}``)."""
+    """Les versions exactes demandées par package.json (``{"mathjax": "3.2.2", "axe-core": …}``)."""
     manifest = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))
-    return dict(manifest["dependencies"])
+    return {**manifest.get("dependencies", {}), **manifest.get("devDependencies", {})}
 
 
 def is_installed() -> bool:
@@ -106,10 +102,10 @@ def ensure_installed(echo=print) -> bool:
     if npm is None:
         raise AssetsError(
             "npm est introuvable : il faut Node.js (≥ 18) et npm pour installer les scripts "
-            "servis par le site (MathJax, require.js, widgets), versions figées dans "
+            "servis par le site (MathJax) et axe-core (tests), versions figées dans "
             "package-lock.json. Sous Debian/Ubuntu : « apt-get install nodejs npm »."
         )
-    echo("Installation des scripts du site (npm ci : MathJax, require.js, widgets)…")
+    echo("Installation des scripts du site et des tests (npm ci : MathJax, axe-core)…")
     # --ignore-scripts : aucun paquet n'a besoin d'un script d'installation pour
     # fournir les fichiers que l'on copie (seul fontawesome en a un, d'affichage).
     proc = subprocess.run(
@@ -133,13 +129,20 @@ def _ignore(directory: str, names: list[str]) -> set[str]:
     return {n for n in names if n.endswith(SKIP_SUFFIXES) or n in SKIP_NAMES}
 
 
+def _copy_loader(static_dir: Path) -> None:
+    destination = Path(static_dir) / WIDGETS_LOADER_PATH
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(WIDGETS_LOADER, destination)
+
+
 def copy_into(static_dir: Path) -> Path:
-    """Copie les scripts dans ``static_dir/npm`` (recopiés seulement si le verrou ou la liste a changé)."""
+    """Copie les scripts dans ``static_dir/npm`` (recopiés seulement si le verrou ou la liste a changé)
+    et le chargeur des widgets dans ``static_dir/lstm``."""
+    _copy_loader(static_dir)
     target = Path(static_dir) / VENDOR
     stamp = target / ".lock.sha256"
     digest = hashlib.sha256(f"{lock_digest()} {FILES} {sorted(SKIP_NAMES)}".encode()).hexdigest()
     if stamp.is_file() and stamp.read_text().strip() == digest:
-        shutil.copy2(WIDGETS_SETUP, target / "widgets-setup.js")
         return target
     if target.exists():
         shutil.rmtree(target)
@@ -153,7 +156,6 @@ def copy_into(static_dir: Path) -> Path:
             shutil.copytree(src, dst, ignore=_ignore)
         else:
             shutil.copy2(src, dst)
-    shutil.copy2(WIDGETS_SETUP, target / "widgets-setup.js")
     stamp.write_text(digest + "\n")
     return target
 
@@ -172,8 +174,8 @@ def _check_config(app, config) -> None:
     scripts = getattr(config, "nb_ipywidgets_js", None) or {}
     if list(scripts) != WIDGET_SCRIPTS:
         raise ConfigError(
-            f"nb_ipywidgets_js doit charger, dans l'ordre, {WIDGET_SCRIPTS} "
-            f"(copies locales), trouvé {list(scripts)} : voir _config.yml"
+            f"nb_ipywidgets_js doit charger {WIDGET_SCRIPTS} (le chargeur local des "
+            f"widgets), trouvé {list(scripts)} : voir _config.yml"
         )
     for path, attributes in scripts.items():
         for name, value in attributes.items():

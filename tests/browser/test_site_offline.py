@@ -2,9 +2,10 @@
 
 Complète ``test_browser_pages.py`` (qui observe les requêtes réelles dans Chromium) :
 ici, on lit chaque fichier du site, y compris ce qu'une page ne charge qu'après un
-clic. Les scripts de MathJax 3, require.js et du gestionnaire de widgets viennent de
-``node_modules`` (``package.json`` / ``package-lock.json``, copiés par
-``tools/site_assets.py``) et sont servis depuis ``_static/npm/``.
+clic. MathJax 3 vient de ``node_modules`` (``package.json`` / ``package-lock.json``,
+copié par ``tools/site_assets.py``) et est servi depuis ``_static/npm/`` ; les widgets
+(anywidget) sont montés par ``_static/lstm/widgets-loader.js`` (``tools/widgets-loader.js``),
+avec le code que chaque widget porte dans son état.
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ LOADING_LINK_RELS = {"stylesheet", "preload", "modulepreload", "prefetch", "icon
 LOADING_DATA_ATTRIBUTES = ("data-jupyter-widgets-cdn", "data-src", "data-main")
 
 ABSOLUTE_URL = re.compile(r"""(?:https?:)?//[A-Za-z0-9.-]+\.[A-Za-z]{2,}[^\s"'`)<>\\]*""")
+# Des identifiants d'espaces de noms XML, qui ont la forme d'une adresse mais ne se chargent jamais
+# (document.createElementNS dans le front-end des widgets).
+XML_NAMESPACES = {"http://www.w3.org/2000/svg"}
 CSS_URL = re.compile(r"""(?:url\(\s*['"]?|@import\s+['"])([^'")\s]+)""")
 # Hôtes de CDN et de pisteurs : ce qu'un script ne doit pas aller chercher.
 THIRD_PARTY_HOSTS = re.compile(
@@ -64,10 +68,6 @@ ALLOWED_IN_SCRIPTS = {
     ("npm/mathjax/", "gitcdn.xyz"): "idem",
     ("npm/mathjax/", "cdn.statically.io"): "idem",
     ("npm/mathjax/", "www.mathjax.org"): "liens de la boîte « À propos » du menu MathJax",
-    ("npm/html-manager/", "cdn.jsdelivr.net"): "CDN par défaut des modules de widgets "
-    "inconnus, remplacé par data-jupyter-widgets-cdn (test_widget_scripts_are_local)",
-    ("npm/html-manager/", "fonts.googleapis.com"): "@import d'ipywidgets commenté dans "
-    "une feuille de style embarquée (test_html_manager_google_font_import_is_commented)",
 }
 # Thebe (« Code en direct ») : sphinx-thebe écrit l'adresse de thebe sur unpkg dans chaque
 # page, mais ne la charge qu'au clic du lecteur, qui lance alors un noyau sur mybinder.org.
@@ -166,7 +166,7 @@ def test_pages_load_nothing_from_another_origin(parsed_pages):
             if "widget-state" in kind:
                 # Un widget qui afficherait une image ou une page d'ailleurs.
                 problems += [f"{page} : état de widget {url}" for url in ABSOLUTE_URL.findall(text)
-                             if "://" in url or url.startswith("//")]
+                             if ("://" in url or url.startswith("//")) and url not in XML_NAMESPACES]
     assert parsed_pages
     assert not problems, "chargements hors du site :\n  " + "\n  ".join(problems)
 
@@ -196,28 +196,20 @@ def test_scripts_name_no_third_party_host(built_html):
     assert not problems, "adresses de tiers dans les scripts du site :\n  " + "\n  ".join(problems)
 
 
-def test_html_manager_google_font_import_is_commented(built_html):
-    embed = (built_html / "_static/npm/html-manager/embed-amd.js").read_text(encoding="utf-8")
-    mentions = [m.start() for m in re.finditer(r"fonts\.googleapis\.com", embed)]
-    assert mentions
-    for start in mentions:
-        assert embed[:start].endswith("/* @import url('https://"), embed[start - 80:start + 40]
-
-
-def _pinned() -> dict[str, str]:
-    return json.loads((ROOT / "package.json").read_text(encoding="utf-8"))["dependencies"]
+def _pinned(section: str = "dependencies") -> dict[str, str]:
+    return json.loads((ROOT / "package.json").read_text(encoding="utf-8")).get(section, {})
 
 
 def test_front_end_versions_are_pinned_and_locked():
     pinned = _pinned()
-    assert set(pinned) == {"mathjax", "requirejs", "@jupyter-widgets/html-manager"}
-    for name, version in pinned.items():
+    assert set(pinned) == {"mathjax"}, "le site ne sert que MathJax (les widgets n'ont besoin de rien d'autre)"
+    assert set(_pinned("devDependencies")) == {"axe-core"}, "axe-core : tests d'accessibilité seulement"
+    everything = {**pinned, **_pinned("devDependencies")}
+    for name, version in everything.items():
         assert re.fullmatch(r"\d+\.\d+\.\d+", version), f"{name} : version non figée {version!r}"
     assert pinned["mathjax"].startswith("3."), "MathJax 3 (la configuration de Sphinx est celle de la v3)"
-    # ipywidgets 8 embarque ses widgets avec @jupyter-widgets/html-manager 1.0.x.
-    assert pinned["@jupyter-widgets/html-manager"].startswith("1.0.")
     lock = json.loads((ROOT / "package-lock.json").read_text(encoding="utf-8"))
-    for name, version in pinned.items():
+    for name, version in everything.items():
         assert lock["packages"][f"node_modules/{name}"]["version"] == version, name
         assert lock["packages"][f"node_modules/{name}"]["integrity"].startswith("sha512-"), name
 
@@ -228,10 +220,12 @@ def test_front_end_files_are_served_by_the_site(built_html):
     mathjax = (vendor / "mathjax/tex-mml-chtml.js").read_text(encoding="utf-8")
     assert f'VERSION="{pinned["mathjax"]}"' in mathjax.replace(" ", "")
     assert any((vendor / "mathjax/output/chtml/fonts/woff-v2").glob("*.woff"))
-    require = (vendor / "requirejs/require.js").read_text(encoding="utf-8")
-    assert f"version = '{pinned['requirejs']}'" in require
-    assert (vendor / "html-manager/embed-amd.js").stat().st_size > 1_000_000
+    loader = built_html / "_static/lstm/widgets-loader.js"
+    assert loader.read_bytes() == (ROOT / "tools/widgets-loader.js").read_bytes()
+    assert loader.stat().st_size < 10_000, "le chargeur des widgets doit rester petit"
     assert not list(vendor.rglob("*.map")), "cartes de sources copiées pour rien"
+    assert not (vendor / "html-manager").exists() and not (vendor / "requirejs").exists()
+    assert not (built_html / "_static/npm/axe-core").exists(), "axe-core ne sert qu'aux tests"
 
 
 def test_math_pages_load_the_local_mathjax(parsed_pages, built_html):
@@ -247,37 +241,40 @@ def test_math_pages_load_the_local_mathjax(parsed_pages, built_html):
     assert pages_with_math > 0
 
 
-def test_widget_scripts_are_local(parsed_pages, built_html):
-    """Les pages à widgets chargent require.js puis le gestionnaire depuis le site."""
+def test_widget_pages_load_only_the_local_loader(parsed_pages, built_html):
+    """Les pages à widgets chargent le chargeur du site (différé) ; aucune autre ne le charge."""
     pages_with_widgets = 0
     for page, parsed in parsed_pages.items():
         text = (built_html / page).read_text(encoding="utf-8")
+        sources = [s["src"] for s in parsed.widget_scripts]
+        loaders = [s for s in parsed.widget_scripts if s["src"].endswith("_static/lstm/widgets-loader.js")]
+        assert not any(re.search(r"require(\.min)?\.js|embed-amd\.js|html-manager", src) for src in sources), (page, sources)
         if "application/vnd.jupyter.widget-view+json" not in text:
+            assert not loaders, f"{page} charge le chargeur des widgets sans en avoir"
             continue
         pages_with_widgets += 1
-        sources = [s["src"] for s in parsed.widget_scripts]
-        require = [i for i, src in enumerate(sources) if "npm/requirejs/require.js" in src]
-        embed = [i for i, src in enumerate(sources) if "npm/html-manager/embed-amd.js" in src]
-        paths = [i for i, src in enumerate(sources) if "npm/widgets-setup.js" in src]
-        assert require and paths and embed and require[0] < paths[0] < embed[0], (page, sources)
-        manager = next(s for s in parsed.widget_scripts if "embed-amd.js" in s["src"])
-        assert not _is_external(manager.get("data-jupyter-widgets-cdn", "https://")), manager
+        assert len(loaders) == 1 and "defer" in loaders[0], (page, sources)
     assert pages_with_widgets > 0
 
 
-def test_widgets_only_use_modules_bundled_in_the_manager(parsed_pages):
-    """Un widget d'une autre bibliothèque irait chercher son code sur un CDN : il n'y en a pas."""
-    bundled = {"@jupyter-widgets/base", "@jupyter-widgets/controls", "@jupyter-widgets/output"}
+def test_widgets_carry_their_own_front_end(parsed_pages):
+    """Chaque widget du site est un anywidget qui porte son module : rien à chercher ailleurs.
+
+    Un widget ipywidgets ordinaire ne peut rien faire sans noyau (le chargeur le remplace par
+    un renvoi vers Binder ou Colab) ; seuls les modules de base de sa mise en page sont tolérés.
+    """
+    layout_only = {"@jupyter-widgets/base"}
     seen = set()
     for page, parsed in parsed_pages.items():
         for kind, text in parsed.inline_scripts:
             if kind != "application/vnd.jupyter.widget-state+json":
                 continue
-            state = json.loads(text)["state"]
-            for model_id, model in state.items():
-                for key in ("model_module", "view_module"):
-                    module = model.get(key)
-                    if module:
-                        seen.add(module)
-                        assert module in bundled, f"{page} : widget {model_id} utilise {module}"
-    assert seen, "aucun état de widget dans le site"
+            for model_id, model in json.loads(text)["state"].items():
+                module = model.get("model_module")
+                seen.add(module)
+                if module == "anywidget":
+                    esm = model["state"].get("_esm", "")
+                    assert "export default" in esm and not re.search(r"^\s*import\s", esm, re.M), (
+                        f"{page} : widget {model_id} sans module autonome (un import irait le chercher ailleurs)")
+                    assert set(ABSOLUTE_URL.findall(esm)) <= XML_NAMESPACES, f"{page} : widget {model_id} nomme une adresse"
+    assert "anywidget" in seen, "aucun anywidget dans le site"
