@@ -4,8 +4,9 @@ Par défaut, Jupyter Book 1 fait charger à chaque page MathJax, require.js et l
 gestionnaire de widgets Jupyter depuis des CDN publics : hors ligne, les équations
 restent du texte brut et les widgets ne s'affichent pas, et chaque lecture envoie
 l'adresse du lecteur à des tiers. Ici, MathJax est installé depuis le registre npm à la
-version figée par ``package.json`` / ``package-lock.json`` puis copié dans
-``_build/html/_static/npm/`` ; les widgets (des anywidgets, voir ``lstm_lib/widgets.py``)
+version figée par ``package.json`` / ``package-lock.json`` ; les formules sont rendues au
+build, en SVG (``tools/site_math.py``), et aucun script de MathJax n'est servi ; Font Awesome
+(CSS et polices) est copié dans ``_build/html/_static/npm/`` ; les widgets (des anywidgets, voir ``lstm_lib/widgets.py``)
 sont montés par ``tools/widgets-loader.js``, copié dans ``_static/lstm/`` : ni require.js
 ni le gestionnaire de widgets Jupyter (3,5 Mo) ne sont plus servis. ``package.json``
 épingle aussi axe-core, que seuls les tests utilisent (``devDependencies``, jamais copié).
@@ -20,9 +21,9 @@ Deux usages :
   ``node_modules`` (pré-étape des tests, ``tools/pretest.d/``).
 
 Pourquoi du code à nous : ni Jupyter Book ni myst-nb ne savent installer ces
-scripts localement (ils ne connaissent que des URL) ; Sphinx copie bien
-``html_static_path``, mais MathJax seul occupe 24 Mo dans ``node_modules`` et l'on
-n'en sert que ce qu'une page peut demander.
+fichiers localement (ils ne connaissent que des URL) ; Sphinx copie bien
+``html_static_path``, mais ``node_modules`` pèse des dizaines de Mo et l'on n'en sert
+que ce qu'une page demande (``FILES``).
 """
 
 from __future__ import annotations
@@ -50,17 +51,20 @@ WIDGET_SCRIPTS = [WIDGETS_LOADER_PATH]
 WIDGETS_LOADER = Path(__file__).resolve().parent / "widgets-loader.js"
 
 # (paquet npm, fichier ou dossier du paquet, destination sous _static/npm/).
-# MathJax : le composant d'entrée, les polices CHTML, les extensions TeX chargées à
-# la demande (autoload), le menu contextuel et l'accessibilité (explorateur,
-# synthèse vocale) qu'il peut charger ; pas les variantes SVG ni node.
+# MathJax : rien d'autre que sa licence ; les formules sont rendues au build, en SVG, par
+# tools/site_math.py, qui lit MathJax dans node_modules : aucune page ne charge son script.
+# Font Awesome : ses feuilles de style et ses polices, à la place du script fontawesome.js de
+# pydata-sphinx-theme (1,4 Mo ; _templates/static/webpack-macros.html), même version (6.5.2).
 FILES: tuple[tuple[str, str, str], ...] = (
     ("mathjax", "LICENSE", "mathjax/LICENSE"),
-    ("mathjax", "es5/tex-mml-chtml.js", "mathjax/tex-mml-chtml.js"),
-    ("mathjax", "es5/output/chtml", "mathjax/output/chtml"),
-    ("mathjax", "es5/input", "mathjax/input"),
-    ("mathjax", "es5/ui", "mathjax/ui"),
-    ("mathjax", "es5/a11y", "mathjax/a11y"),
-    ("mathjax", "es5/sre", "mathjax/sre"),
+    ("@fortawesome/fontawesome-free", "LICENSE.txt", "fontawesome/LICENSE.txt"),
+    ("@fortawesome/fontawesome-free", "css/fontawesome.min.css", "fontawesome/css/fontawesome.min.css"),
+    ("@fortawesome/fontawesome-free", "css/solid.min.css", "fontawesome/css/solid.min.css"),
+    ("@fortawesome/fontawesome-free", "css/brands.min.css", "fontawesome/css/brands.min.css"),
+    ("@fortawesome/fontawesome-free", "webfonts/fa-solid-900.woff2", "fontawesome/webfonts/fa-solid-900.woff2"),
+    ("@fortawesome/fontawesome-free", "webfonts/fa-solid-900.ttf", "fontawesome/webfonts/fa-solid-900.ttf"),
+    ("@fortawesome/fontawesome-free", "webfonts/fa-brands-400.woff2", "fontawesome/webfonts/fa-brands-400.woff2"),
+    ("@fortawesome/fontawesome-free", "webfonts/fa-brands-400.ttf", "fontawesome/webfonts/fa-brands-400.ttf"),
 )
 # Inutiles au navigateur : les cartes de sources.
 SKIP_SUFFIXES = (".map",)
@@ -230,6 +234,32 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
     context["script_files"] = unique
 
 
+# Scripts de Sphinx et des extensions que la page lit avant de s'afficher (<script> sans
+# « defer » dans <head>) : Lighthouse (profil mobile) comptait chacun dans le délai du premier
+# affichage du texte. Tous sont différés (« defer » garde leur ordre, et ils s'exécutent avant
+# DOMContentLoaded, où ils se branchent tous), sauf documentation_options.js, que des scripts
+# en ligne de la page complètent aussitôt (DOCUMENTATION_OPTIONS.pagename = …).
+KEEP_BLOCKING = ("_static/documentation_options.js",)
+
+
+def _defer_scripts(app, pagename, templatename, context, doctree) -> None:
+    """Ajoute « defer » aux scripts locaux qui n'ont ni « async » ni « defer » (voir KEEP_BLOCKING)."""
+    from sphinx.builders.html._assets import _JavaScript
+
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    deferred = []
+    for script in scripts:
+        name = str(getattr(script, "filename", "") or "")
+        attributes = dict(getattr(script, "attributes", None) or {})
+        if (isinstance(script, _JavaScript) and name and "://" not in name and name not in KEEP_BLOCKING
+                and not {"async", "defer"} & set(attributes) and attributes.get("type", "text/javascript") == "text/javascript"):
+            script = _JavaScript(script.filename, priority=script.priority, **attributes, defer="defer")
+        deferred.append(script)
+    context["script_files"] = deferred
+
+
 def setup(app):
     # Après myst-nb et sphinx.ext.mathjax (priorité par défaut 500) : on vérifie
     # la configuration qu'ils liront.
@@ -237,6 +267,7 @@ def setup(app):
     app.connect("builder-inited", _install)
     app.connect("build-finished", _copy)
     app.connect("html-page-context", _dedupe_scripts, priority=900)
+    app.connect("html-page-context", _defer_scripts, priority=910)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1.0"}
 
 

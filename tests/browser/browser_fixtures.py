@@ -326,7 +326,7 @@ RENDERED_JS = """async () => {
             await new Promise(r => setTimeout(r, 100));
         if (window.MathJax && MathJax.startup) await MathJax.startup.promise;
     }
-    if (document.querySelector('script[type="application/vnd.jupyter.widget-view+json"]')) {
+    if (document.querySelector('script[src*="widgets-loader"]')) {
         for (let i = 0; i < 600 && !window.lstmWidgets; i++) await new Promise(r => setTimeout(r, 50));
         if (window.lstmWidgets) await window.lstmWidgets.mountAll();
     }

@@ -56,19 +56,9 @@ THIRD_PARTY_HOSTS = re.compile(
 )
 
 # Les seules mentions de tiers tolérées dans le JavaScript du site, chacune avec sa raison.
-# (chemin sous _static/, hôte) → raison
-ALLOWED_IN_SCRIPTS = {
-    ("npm/mathjax/", "cdn.jsdelivr.net"): "MathJax : liste des CDN connus (pour retrouver "
-    "son propre dossier) et chemins de secours de SRE réservés à Internet Explorer ; le "
-    "dossier [mathjax] est ici _static/npm/mathjax (vérifié dans le navigateur)",
-    ("npm/mathjax/", "unpkg.com"): "idem (liste des CDN connus de MathJax)",
-    ("npm/mathjax/", "cdnjs.cloudflare.com"): "idem",
-    ("npm/mathjax/", "api.cdnjs.com"): "idem",
-    ("npm/mathjax/", "rawcdn.githack.com"): "idem",
-    ("npm/mathjax/", "gitcdn.xyz"): "idem",
-    ("npm/mathjax/", "cdn.statically.io"): "idem",
-    ("npm/mathjax/", "www.mathjax.org"): "liens de la boîte « À propos » du menu MathJax",
-}
+# (chemin sous _static/, hôte) → raison. MathJax n'est plus servi (formules rendues au build) ;
+# le site ne sert aucun autre script de tiers qui nomme un CDN.
+ALLOWED_IN_SCRIPTS: dict[tuple[str, str], str] = {}
 # Thebe (« Code en direct ») : sphinx-thebe écrit l'adresse de thebe sur unpkg dans chaque
 # page, mais ne la charge qu'au clic du lecteur, qui lance alors un noyau sur mybinder.org.
 # Le registre npm ne fournit pas thebe 0.8.2 (celui qu'attend sphinx-thebe 0.3.1).
@@ -202,43 +192,69 @@ def _pinned(section: str = "dependencies") -> dict[str, str]:
 
 def test_front_end_versions_are_pinned_and_locked():
     pinned = _pinned()
-    assert set(pinned) == {"mathjax"}, "le site ne sert que MathJax (les widgets n'ont besoin de rien d'autre)"
+    assert set(pinned) == {"mathjax", "@fortawesome/fontawesome-free"}
     assert set(_pinned("devDependencies")) == {"axe-core"}, "axe-core : tests d'accessibilité seulement"
     everything = {**pinned, **_pinned("devDependencies")}
     for name, version in everything.items():
         assert re.fullmatch(r"\d+\.\d+\.\d+", version), f"{name} : version non figée {version!r}"
-    assert pinned["mathjax"].startswith("3."), "MathJax 3 (la configuration de Sphinx est celle de la v3)"
+    assert pinned["mathjax"].startswith("3."), "MathJax 3 (tools/mathjax-prerender.cjs suit son API)"
     lock = json.loads((ROOT / "package-lock.json").read_text(encoding="utf-8"))
     for name, version in everything.items():
         assert lock["packages"][f"node_modules/{name}"]["version"] == version, name
         assert lock["packages"][f"node_modules/{name}"]["integrity"].startswith("sha512-"), name
 
 
+def test_font_awesome_matches_the_theme():
+    """Le CSS de Font Awesome remplace le script du thème : même version, sinon des icônes manquent."""
+    from pydata_sphinx_theme import __file__ as theme_init
+
+    notice = Path(theme_init).parent / "theme/pydata_sphinx_theme/static/scripts/fontawesome.js.LICENSE.txt"
+    theme_version = re.search(r"Font Awesome Free (\d+\.\d+\.\d+)", notice.read_text(encoding="utf-8")).group(1)
+    assert _pinned()["@fortawesome/fontawesome-free"] == theme_version
+
+
 def test_front_end_files_are_served_by_the_site(built_html):
     vendor = built_html / "_static/npm"
-    pinned = _pinned()
-    mathjax = (vendor / "mathjax/tex-mml-chtml.js").read_text(encoding="utf-8")
-    assert f'VERSION="{pinned["mathjax"]}"' in mathjax.replace(" ", "")
-    assert any((vendor / "mathjax/output/chtml/fonts/woff-v2").glob("*.woff"))
+    assert (vendor / "mathjax/LICENSE").is_file()
+    assert not list((vendor / "mathjax").rglob("*.js")), "aucune page ne charge MathJax : rien à servir"
+    for name in ("fontawesome.min.css", "solid.min.css", "brands.min.css"):
+        assert (vendor / "fontawesome/css" / name).is_file(), name
+    assert (vendor / "fontawesome/webfonts/fa-solid-900.woff2").is_file()
     loader = built_html / "_static/lstm/widgets-loader.js"
     assert loader.read_bytes() == (ROOT / "tools/widgets-loader.js").read_bytes()
     assert loader.stat().st_size < 10_000, "le chargeur des widgets doit rester petit"
     assert not list(vendor.rglob("*.map")), "cartes de sources copiées pour rien"
     assert not (vendor / "html-manager").exists() and not (vendor / "requirejs").exists()
-    assert not (built_html / "_static/npm/axe-core").exists(), "axe-core ne sert qu'aux tests"
+    assert not (vendor / "axe-core").exists(), "axe-core ne sert qu'aux tests"
 
 
-def test_math_pages_load_the_local_mathjax(parsed_pages, built_html):
-    pages_with_math = 0
+def test_no_page_loads_the_font_awesome_script(parsed_pages):
+    """Les icônes viennent du CSS de Font Awesome (_templates/static/webpack-macros.html)."""
+    for page, parsed in parsed_pages.items():
+        sources = [url for where, url in parsed.loads]
+        assert not any("fontawesome.js" in url for url in sources), page
+        assert any("npm/fontawesome/css/solid.min.css" in url for url in sources), page
+
+
+def test_math_is_rendered_at_build_time(parsed_pages, built_html):
+    """Chaque formule arrive dans la page déjà rendue (SVG + MathML caché) ; aucune page ne charge MathJax."""
+    pages_with_math = formulas = 0
     for page, parsed in parsed_pages.items():
         text = (built_html / page).read_text(encoding="utf-8")
-        sources = [url for where, url in parsed.loads if "mathjax" in url.lower()]
-        if 'class="math' in text:
-            pages_with_math += 1
-            assert sources, f"{page} a des équations mais ne charge pas MathJax"
-        for url in sources:
-            assert urlsplit(url).path.endswith("_static/npm/mathjax/tex-mml-chtml.js"), (page, url)
+        scripts = [url for where, url in parsed.loads if "mathjax" in url.lower() and where.startswith("<script")]
+        assert not scripts and "window.MathJax" not in text, (page, scripts)
+        elements = re.findall(r'<(span|div) class="math notranslate nohighlight"[^>]*>(.*?)</\1>', text, re.S)
+        if not elements:
+            continue
+        pages_with_math += 1
+        formulas += len(elements)
+        for _tag, body in elements:
+            assert "<mjx-container" in body and "<svg" in body and "<mjx-assistive-mml" in body, (page, body[:200])
+            assert not re.search(r"\\[(\[]", re.sub(r"<[^>]+>", "", body)), (page, "TeX brut", body[:200])
+        assert "_static/lstm/mathjax.css" in text, page
+    print(f"{formulas} formules rendues au build sur {pages_with_math} pages")
     assert pages_with_math > 0
+    assert "mjx-container" in (built_html / "_static/lstm/mathjax.css").read_text(encoding="utf-8")
 
 
 def test_widget_pages_load_only_the_local_loader(parsed_pages, built_html):
