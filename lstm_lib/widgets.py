@@ -48,6 +48,7 @@ règle au clavier (flèches, Début, Fin).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import anywidget
@@ -515,6 +516,9 @@ def grid_explorer(title, axes, *, note, readouts=(), curves=(), x=None, y_label=
             data = _grid_array(c["data"], shape + (len(xs),), f"data de « {c['name']} »", where)
             if y_scale == "log" and np.min(c["data"]) <= 0:
                 raise ValueError(f"{where} : la courbe « {c['name']} » a des valeurs ≤ 0, impossibles en échelle log.")
+            if not re.fullmatch(r"#[0-9A-Fa-f]{6}", str(c.get("color", ""))):
+                raise ValueError(f"{where}\xa0: la couleur de «\xa0{c['name']}\xa0» doit s'écrire #RRVVBB "
+                                 f"(prenez-la dans lstm_lib.style.GATE_COLORS), reçu {c.get('color')!r}.")
             curves_out.append({"name": str(c["name"]), "label": str(c["label"]), "color": str(c["color"]),
                                "dash": bool(c.get("dash", False)), "data": data})
         x = {"label": str(x["label"]), "values": xs.tolist()}

@@ -266,6 +266,9 @@ def test_grid_explorer_refuses_bad_tables_in_french():
     with pytest.raises(ValueError, match="échelle log"):
         grid_explorer("T", axis, note=note, x={"label": "k", "values": [0, 1]}, y_scale="log",
                       curves=[{"name": "c", "label": "c", "color": "#000", "data": np.zeros((3, 2))}])
+    with pytest.raises(ValueError, match="#RRVVBB"):
+        grid_explorer("T", axis, note=note, x={"label": "k", "values": [0, 1]},
+                      curves=[{"name": "c", "label": "c", "color": "red;background:url(x)", "data": np.ones((3, 2))}])
     widget = grid_explorer("T", axis, note=note, readouts=[{"name": "acc", "label": "exactitude", "data": [0.5, 0.6, 0.7]}],
                            start={"a": 2})
     assert widget.values == {"a": 2} and widget.shown() == {"acc": 0.7}

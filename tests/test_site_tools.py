@@ -106,3 +106,16 @@ def test_math_errors_are_reported_with_their_tex(tmp_path):
                                         encoding="utf-8")
     count, errors = site_math.prerender(tmp_path)
     assert count == 1 and len(errors) == 1 and "frac{a" in errors[0] and re.search(r"brace|accolade", errors[0])
+
+
+def test_book_cache_follows_the_widgets_front_end(tmp_path):
+    """L'état des widgets embarque front/explorer.js : le changer doit ré-exécuter les cahiers."""
+    import book  # tools/book.py
+
+    (tmp_path / "lstm_lib" / "front").mkdir(parents=True)
+    (tmp_path / "lstm_lib" / "__init__.py").write_text("", encoding="utf-8")
+    (tmp_path / "lstm_lib" / "front" / "explorer.js").write_text("export default {};", encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text("", encoding="utf-8")
+    before = book.library_fingerprint(tmp_path)
+    (tmp_path / "lstm_lib" / "front" / "explorer.js").write_text("export default { render };", encoding="utf-8")
+    assert book.library_fingerprint(tmp_path) != before

@@ -63,9 +63,11 @@ class BuildResult:
 
 
 def library_fingerprint(root: Path = ROOT) -> str:
-    """Empreinte SHA-256 du code de ``lstm_lib`` et de ``pyproject.toml``."""
+    """Empreinte SHA-256 du code de ``lstm_lib`` (Python et front-end des widgets, ``front/``,
+    que l'état de chaque widget embarque dans la page) et de ``pyproject.toml``."""
     digest = hashlib.sha256()
-    files = sorted((root / "lstm_lib").rglob("*.py")) + [root / "pyproject.toml"]
+    files = sorted(p for p in (root / "lstm_lib").rglob("*")
+                   if p.is_file() and "__pycache__" not in p.parts) + [root / "pyproject.toml"]
     for path in files:
         if path.is_file():
             digest.update(path.relative_to(root).as_posix().encode())

@@ -238,8 +238,11 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
 # « defer » dans <head>) : Lighthouse (profil mobile) comptait chacun dans le délai du premier
 # affichage du texte. Tous sont différés (« defer » garde leur ordre, et ils s'exécutent avant
 # DOMContentLoaded, où ils se branchent tous), sauf documentation_options.js, que des scripts
-# en ligne de la page complètent aussitôt (DOCUMENTATION_OPTIONS.pagename = …).
+# en ligne de la page complètent aussitôt (DOCUMENTATION_OPTIONS.pagename = …). La page de
+# recherche de Sphinx garde les siens tels quels : un script en ligne y appelle _ready()
+# (doctools.js) dès la lecture.
 KEEP_BLOCKING = ("_static/documentation_options.js",)
+KEEP_BLOCKING_PAGES = ("search",)
 
 
 def _defer_scripts(app, pagename, templatename, context, doctree) -> None:
@@ -247,7 +250,7 @@ def _defer_scripts(app, pagename, templatename, context, doctree) -> None:
     from sphinx.builders.html._assets import _JavaScript
 
     scripts = context.get("script_files")
-    if not scripts:
+    if not scripts or pagename in KEEP_BLOCKING_PAGES:
         return
     deferred = []
     for script in scripts:

@@ -209,7 +209,9 @@ function superscript(n) {
 }
 
 /** Le cadre commun : axes, graduations à la française, titres d'axes. Rend {svg, x, y, plot}. */
-function frame(width, { xLow, xHigh, yLow, yHigh, xLabel, yLabel, yLog, xTicks }) {
+function frame(requested, { xLow, xHigh, yLow, yHigh, xLabel, yLabel, yLog, xTicks }) {
+  // Un conteneur encore sans largeur (monté avant d'être affiché) : une largeur de téléphone.
+  const width = Math.max(280, Math.round(requested || 0));
   const small = width < 480;
   const margin = { left: small ? 46 : 58, right: 12, top: 10, bottom: small ? 40 : 44 };
   const height = Math.round(Math.min(340, Math.max(220, width * 0.5)));

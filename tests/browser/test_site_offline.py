@@ -294,3 +294,16 @@ def test_widgets_carry_their_own_front_end(parsed_pages):
                         f"{page} : widget {model_id} sans module autonome (un import irait le chercher ailleurs)")
                     assert set(ABSOLUTE_URL.findall(esm)) <= XML_NAMESPACES, f"{page} : widget {model_id} nomme une adresse"
     assert "anywidget" in seen, "aucun anywidget dans le site"
+
+
+def test_live_code_button_says_where_it_goes(built_html):
+    """« Code en direct » (Thebe) contacte mybinder.org, au clic seulement : le bouton le dit."""
+    buttons = 0
+    for page in _html_pages(built_html):
+        text = page.read_text(encoding="utf-8")
+        for button in re.findall(r'<button[^>]*btn-launch-thebe[^>]*>.*?</button>', text, re.S):
+            buttons += 1
+            title = re.search(r'title="([^"]*)"', button).group(1)
+            assert "mybinder.org" in title and "clic" in title, (page.name, title)
+            assert "Code en direct (mybinder.org)" in button, page.name
+    assert buttons > 0
