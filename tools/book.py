@@ -82,8 +82,9 @@ def invalidate_stale_cache(build_dir: Path, root: Path = ROOT) -> bool:
     current = library_fingerprint(root)
     previous = stamp.read_text().strip() if stamp.is_file() else None
     cleared = False
-    if previous != current and cache.exists():
-        shutil.rmtree(cache)
+    if previous != current and (cache.exists() or previous is not None):
+        # Même sans cache (déjà vidé), des pages écrites avec l'ancienne lstm_lib restent à refaire.
+        shutil.rmtree(cache, ignore_errors=True)
         cleared = True
     build_dir.mkdir(parents=True, exist_ok=True)
     stamp.write_text(current + "\n")
@@ -116,8 +117,12 @@ def build(
     root = Path(root).resolve()
     output = Path(output).resolve() if output is not None else root
     build_dir = output / "_build"
-    if invalidate_stale_cache(build_dir, root) and echo:
-        print("lstm_lib a changé : cache d'exécution vidé, tous les cahiers seront ré-exécutés.")
+    if invalidate_stale_cache(build_dir, root):
+        # Sans --all, Sphinx ne relirait que les pages dont la source a changé : les autres
+        # garderaient les sorties (et l'état des widgets) de l'ancienne lstm_lib.
+        all_pages = True
+        if echo:
+            print("lstm_lib a changé : cache d'exécution vidé, tous les cahiers seront ré-exécutés.")
     cmd = jupyter_book_command() + ["build", str(root), "-n", "-W", "--keep-going"]
     if output != root:
         cmd += ["--path-output", str(output)]
