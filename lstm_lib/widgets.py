@@ -20,7 +20,7 @@ un curseur par axe d'une grille de valeurs calculées en Python ; la page ne ca
 **Comment ils marchent, et pourquoi ainsi.** Chaque widget est un ``anywidget.AnyWidget``
 dont le front-end est un seul module JavaScript, ``lstm_lib/front/explorer.js`` : dans
 Jupyter, Colab et Binder, anywidget le charge ; sur le site, le build enregistre l'état du
-widget dans la page et ``tools/widgets-loader.js`` (3 Ko) y charge le même module, sans
+widget dans la page et ``tools/widgets-loader.js`` (6 Ko) y charge le même module, sans
 noyau, sans Binder, sans requête à un tiers. Une seule définition par widget. Trois
 solutions ont été mesurées (``benchmarks/bench_site.py``, chapitre 2, Chromium, machine à
 2 cœurs partagés) :
@@ -35,10 +35,11 @@ solutions ont été mesurées (``benchmarks/bench_site.py``, chapitre 2, Chromiu
   des résultats d'expériences (on ne ré-entraîne pas un réseau dans la page) : c'est
   :func:`grid_explorer` ;
 - anywidget avec les calculs dans le module (quelques lignes : produits, sommes, tanh,
-  log) : quelques dizaines de Ko par page et une mise à jour en quelques millisecondes
-  par mouvement de curseur. C'est le choix retenu. Ces lignes recopient lstm_lib : les
-  tests les comparent à lstm_lib dans Node (``tests/test_lib_widgets.py``) et dans la page
-  (``tests/browser/test_widgets.py``, ≤ 1e-6) ; :meth:`Explorer.shown` est, pour chaque
+  log) : 23 Ko de module par widget, dans la page, et une image suivante 30 ms après un
+  mouvement de curseur (médiane ; 62 ms au plus, chapitre 2, machine chargée). C'est le
+  choix retenu. Ces lignes recopient lstm_lib : les tests les comparent à lstm_lib dans
+  Node (``tests/test_lib_widgets.py``) et dans la page (``tests/browser/test_widgets.py``,
+  ≤ 1e-6) ; :meth:`Explorer.shown` est, pour chaque
   widget, ce qu'il doit afficher, calculé par les fonctions du livre.
 
 Les nombres affichés sont écrits à la française comme :func:`~lstm_lib.style.format_fr`

@@ -13,8 +13,10 @@
 // module pour ce même gestionnaire, et nous ne connaissons pas de chargeur statique léger. Le
 // contrat suivi ici est celui des modules anywidget (render({model, el}), initialize), rien de plus.
 //
-// Un widget qui ne serait pas un anywidget (ipywidgets « interact »…) ne peut pas marcher
-// sans noyau : on écrit à sa place où l'ouvrir avec un noyau, plutôt qu'un contrôle mort.
+// Les autres widgets (ipywidgets) : ceux qui ne font qu'afficher (barres de progression de
+// tqdm, textes, boîtes, sorties capturées) sont redessinés tels quels, sans contrôle ; un
+// contrôle (curseur, bouton, champ…) ne peut rien faire sans noyau : à sa place, on écrit où
+// ouvrir le cahier avec un noyau, plutôt qu'un contrôle mort.
 //
 // window.lstmWidgets.mountAll() monte tout de suite tous les widgets de la page (impression,
 // PDF) et rend une promesse ; l'impression du navigateur (beforeprint) l'appelle aussi.
@@ -80,14 +82,67 @@
     el.appendChild(p);
   }
 
+  // --- Widgets ipywidgets qui ne font qu'afficher : redessinés sans noyau ---------------------
+  var BOXES = { HBoxModel: "row", VBoxModel: "column", BoxModel: "row", GridBoxModel: "row" };
+  var TEXTS = { HTMLModel: true, HTMLMathModel: true, LabelModel: true };
+  var PROGRESS = { FloatProgressModel: true, IntProgressModel: true };
+
+  function textOf(html) {
+    var doc = new DOMParser().parseFromString(String(html || ""), "text/html");
+    return doc.body.textContent || "";
+  }
+
+  // Rend {element, controls} : controls compte les contrôles remplacés (sans noyau, ils ne feraient rien).
+  function staticView(models, id, depth) {
+    var entry = models[String(id).replace(/^IPY_MODEL_/, "")];
+    var result = { element: document.createElement("div"), controls: 0 };
+    if (!entry || depth > 20) return result;
+    var name = entry.model_name, st = entry.state || {};
+    var el = result.element;
+    if (BOXES[name]) {
+      el.className = "lstm-widget-box";
+      el.style.display = "flex";
+      el.style.flexDirection = BOXES[name];
+      el.style.flexWrap = "wrap";
+      el.style.gap = "0.3rem 0.6rem";
+      el.style.alignItems = BOXES[name] === "row" ? "center" : "stretch";
+      (st.children || []).forEach(function (child) {
+        var part = staticView(models, child, depth + 1);
+        result.controls += part.controls;
+        el.appendChild(part.element);
+      });
+    } else if (TEXTS[name]) {
+      el = result.element = document.createElement("span");
+      el.textContent = textOf(st.value) || textOf(st.description);
+    } else if (PROGRESS[name]) {
+      el = result.element = document.createElement("progress");
+      el.max = (Number(st.max) || 0) - (Number(st.min) || 0) || 1;
+      el.value = (Number(st.value) || 0) - (Number(st.min) || 0);
+      el.setAttribute("aria-label", textOf(st.description) || "Progression");
+    } else if (name === "OutputModel") {
+      (st.outputs || []).forEach(function (output) {
+        var text = output.text || (output.data && output.data["text/plain"]) || "";
+        if (!text) return;
+        var pre = document.createElement("pre");
+        pre.textContent = Array.isArray(text) ? text.join("") : text;
+        el.appendChild(pre);
+      });
+    } else {
+      result.controls += 1; // curseur, bouton, champ, menu… : rien à faire sans noyau
+    }
+    return result;
+  }
+
   function mountOne(target) {
     if (target.promise) return target.promise;
     var el = target.el;
     var entry = target.entry;
     target.promise = (async function () {
       if (!entry || entry.model_module !== "anywidget" || typeof entry.state._esm !== "string") {
-        kernelNotice(el);
-        el.setAttribute("data-widget", "kernel-only");
+        var view = entry ? staticView(target.models, target.id, 0) : { element: null, controls: 1 };
+        if (view.element) el.appendChild(view.element);
+        if (view.controls) kernelNotice(el);
+        el.setAttribute("data-widget", view.controls ? "kernel-only" : "static");
         return;
       }
       addStyle(entry.state._anywidget_id || target.id, entry.state._css);
@@ -121,7 +176,7 @@
       el.className = "lstm-widget";
       el.setAttribute("data-model-id", id || "");
       script.parentNode.insertBefore(el, script.nextSibling);
-      targets.push({ id: id, el: el, entry: models[id] });
+      targets.push({ id: id, el: el, entry: models[id], models: models });
     });
     var observer = "IntersectionObserver" in window
       ? new IntersectionObserver(function (seen) {

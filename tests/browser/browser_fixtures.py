@@ -128,24 +128,22 @@ def browser_context(tmp_path_factory):
             f"Chromium est introuvable ({CHROMIUM}) : lancez tools/pretest.d/20-chromium.sh "
             "(apt-get install chromium) ou indiquez son chemin dans la variable CHROMIUM."
         )
-    from playwright.sync_api import sync_playwright
-
     profile = tmp_path_factory.mktemp("chromium-profile")
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(profile),
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=CHROMIUM_ARGS,
-            locale="fr-FR",
-            viewport=VIEWPORT,
-            service_workers="block",
-        )
-        context.set_default_timeout(PAGE_TIMEOUT_MS)
-        try:
-            yield context
-        finally:
-            context.close()
+    # Le pilote de la session (voir playwright_driver).
+    context = playwright_driver().chromium.launch_persistent_context(
+        str(profile),
+        executable_path=str(CHROMIUM),
+        headless=True,
+        args=CHROMIUM_ARGS,
+        locale="fr-FR",
+        viewport=VIEWPORT,
+        service_workers="block",
+    )
+    context.set_default_timeout(PAGE_TIMEOUT_MS)
+    try:
+        yield context
+    finally:
+        context.close()
 
 
 def is_same_origin(url: str, origin: str) -> bool:
@@ -334,19 +332,33 @@ RENDERED_JS = """async () => {
 }"""
 
 
+_PLAYWRIGHT = None
+
+
+def playwright_driver():
+    """Le pilote Playwright de la session, démarré une fois : l'API synchrone refuse d'en
+    démarrer un second tant que le premier (celui de ``browser_context``) tourne."""
+    global _PLAYWRIGHT
+    if _PLAYWRIGHT is None:
+        import atexit
+
+        from playwright.sync_api import sync_playwright
+
+        _PLAYWRIGHT = sync_playwright().start()
+        atexit.register(_PLAYWRIGHT.stop)
+    return _PLAYWRIGHT
+
+
 @contextmanager
 def chromium():
     """Un Chromium sans tête (paquet Debian) dont on ouvre des contextes à la demande."""
     if not CHROMIUM.is_file():
         pytest.fail(f"Chromium est introuvable ({CHROMIUM}) : lancez tools/pretest.d/20-chromium.sh.")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    browser = playwright_driver().chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+    try:
+        yield browser
+    finally:
+        browser.close()
 
 
 def new_context(browser, origin: str, *, phone: bool = False, mode: str = "light"):

@@ -31,8 +31,9 @@
   }
 
   // Widgets : chaque vue est montée par tools/widgets-loader.js (data-widget="rendered", visible,
-  // avec ses curseurs), ou remplacée par un renvoi vers Binder/Colab (data-widget="kernel-only",
-  // sans aucun contrôle : pas de contrôle mort).
+  // avec ses curseurs), redessinée sans contrôle (data-widget="static" : barre de progression,
+  // texte) ou remplacée par un renvoi vers Binder/Colab (data-widget="kernel-only", sans aucun
+  // contrôle : pas de contrôle mort).
   const widgetState = document.querySelector('script[type="application/vnd.jupyter.widget-state+json"]');
   const widgets = [...document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]')].map((script) => {
     let modelId = null;
@@ -47,7 +48,7 @@
       rendered: status === "rendered" && visible(view) && box.width > 20 && box.height > 20 && controls > 0,
       controls,
       errorViews: status === "error" ? 1 : 0,
-      fallback: status === "kernel-only" && controls === 0 && visible(view),
+      fallback: (status === "kernel-only" || status === "static") && controls === 0 && visible(view),
       text: short(view ? view.innerText || "" : "", 200),
     };
   });
