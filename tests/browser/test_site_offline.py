@@ -268,7 +268,7 @@ def test_widget_pages_load_only_the_local_loader(parsed_pages, built_html):
     for page, parsed in parsed_pages.items():
         text = (built_html / page).read_text(encoding="utf-8")
         sources = [s["src"] for s in parsed.widget_scripts]
-        loaders = [s for s in parsed.widget_scripts if s["src"].endswith("_static/lstm/widgets-loader.js")]
+        loaders = [s for s in parsed.widget_scripts if s["src"].split("?")[0].endswith("_static/lstm/widgets-loader.js")]
         assert not any(re.search(r"require(\.min)?\.js|embed-amd\.js|html-manager", src) for src in sources), (page, sources)
         if "application/vnd.jupyter.widget-view+json" not in text:
             assert not loaders, f"{page} charge le chargeur des widgets sans en avoir"

@@ -173,7 +173,8 @@ def check_widget(page, root, widget: Explorer, moment: str) -> list[str]:
 
 
 def exercise_widget(page, root, widget: Explorer) -> tuple[list[str], int]:
-    """Chaque curseur : deux clics (20 % et 80 % de la piste), puis flèche droite ×3, Début, Fin."""
+    """Chaque curseur : deux clics (à 20 % et 80 % de la piste, en commençant par le côté opposé
+    au pouce : un clic sur le pouce ne le déplace pas), puis flèche droite ×3, Début, Fin."""
     problems = check_widget(page, root, widget, "au départ")
     checks = 1
     sliders = root.locator("input[type=range]")
@@ -182,7 +183,9 @@ def exercise_widget(page, root, widget: Explorer) -> tuple[list[str], int]:
         name = slider.get_attribute("data-slider")
         low, high, step = (float(slider.get_attribute(a)) for a in ("min", "max", "step"))
         positions = []
-        for fraction in (0.2, 0.8):
+        start_fraction = (float(slider.input_value()) - low) / ((high - low) or 1)
+        fractions = (0.8, 0.2) if start_fraction < 0.5 else (0.2, 0.8)
+        for fraction in fractions:
             slider.scroll_into_view_if_needed()
             box = slider.bounding_box()
             page.mouse.click(box["x"] + fraction * box["width"], box["y"] + box["height"] / 2)
@@ -193,7 +196,7 @@ def exercise_widget(page, root, widget: Explorer) -> tuple[list[str], int]:
                 problems.append(f"{widget.kind} : clic à {fraction:.0%} de {name} donne {value}")
             problems += check_widget(page, root, widget, f"{name} à la souris, {fraction:.0%}")
             checks += 1
-        if not positions[1] > positions[0]:
+        if not (positions[1] - positions[0]) * (fractions[1] - fractions[0]) > 0:
             problems.append(f"{widget.kind} : les clics ne déplacent pas {name} ({positions})")
         start = float(slider.input_value())
         for key, want in (("ArrowRight", min(high, start + 3 * step)), ("Home", low), ("End", high)):
