@@ -1,100 +1,258 @@
-"""Poids et temps de chargement de chaque page du site (ce n'est pas un test).
+"""Poids, vitesse et réactivité de chaque page du site (ce n'est pas un test).
 
-Usage : ``.venv/bin/python benchmarks/bench_site.py [--html _build/html] [--repeat 3]``
+Usage : ``.venv/bin/python benchmarks/bench_site.py [--html _build/html] [--before DOSSIER]
+[--pages chapters/04_filtre_adaptatif.html …] [--no-lighthouse] [--repeat 1]``
 
-Le site déjà construit (``tools/build.sh``) est servi sur 127.0.0.1, sans cache
-(chaque chargement est « à froid »), et chaque page est ouverte dans Chromium
-(``/usr/bin/chromium``, mêmes options que les tests de ``tests/browser/``). Pour
-chaque page, on affiche :
+Le site déjà construit (``tools/build.sh``) est servi sur 127.0.0.1 comme le ferait GitHub
+Pages : textes compressés en gzip quand le navigateur le demande, sans cache. Pour chaque
+page (celles de ``_toc.yml``, plus la recherche et l'index), on affiche :
 
-- ``HTML`` : le poids du fichier HTML ;
-- ``total`` : ce que le navigateur télécharge pour l'afficher (HTML, CSS, scripts,
-  polices, images ; octets transférés, sans compression : http.server n'en fait pas) ;
-- ``req`` : le nombre de requêtes ;
-- ``load`` : le temps jusqu'à l'événement ``load`` (médiane de ``--repeat`` essais) ;
-- ``prêt`` : le temps jusqu'à la fin du rendu des équations par MathJax et des widgets.
+- ``poids`` : tout ce que la page charge, widgets montés et polices comprises (octets
+  décodés, ce que le navigateur doit lire) — la cible est ≤ 4 Mo ; ``gzip`` : ce qui passe
+  sur le réseau ;
+- ``perf``, ``FCP``, ``LCP`` : Lighthouse 12.2.3 (npm, profil mobile par défaut : réseau 4G
+  lent et processeur ralenti simulés), avec le Chromium de Debian ; cibles : perf ≥ 90 et
+  FCP ≤ 3 s. Lighthouse est installé à la première utilisation dans
+  ``benchmarks/lighthouse/node_modules`` (``npm ci``, versions de ``package-lock.json``) ;
+- ``curseur`` : pour les pages à widgets, le temps entre un mouvement de curseur et l'image
+  suivante (événement « input » → requestAnimationFrame), médiane et maximum sur tous les
+  curseurs de la page — la cible est ≤ 100 ms.
 
-Puis le poids total du site par dossier, et la page la plus lourde avec les
-ressources qui pèsent le plus. Les temps dépendent de la machine (ici, 2 cœurs
-partagés) : à comparer entre eux, pas à un absolu.
+``--before DOSSIER`` mesure aussi un autre site construit (par exemple celui de ``main``,
+construit dans un clone avec ``tools/build.sh``) et affiche les deux côte à côte. Les temps
+dépendent de la machine (ici, 2 cœurs partagés par plusieurs builds) : à comparer entre eux.
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
+import json
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
-import time
-from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
+sys.path.insert(0, str(ROOT / "tests"))
 from browser_fixtures import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
+    RENDERED_JS,
     VIEWPORT,
-    WIDGET_VIEW,
     SiteServer,
-    _refresh_target,
+    _QuietHandler,
     _settle,
-    site_pages,
 )
 
-READY_JS = """async () => {
-    if (document.querySelector('script[src*="mathjax"]')) {
-        for (let i = 0; i < 600 && !(window.MathJax && MathJax.startup && MathJax.startup.promise); i++)
-            await new Promise(r => setTimeout(r, 50));
-        if (window.MathJax && MathJax.startup) await MathJax.startup.promise;
-    }
-    return performance.now();
-}"""
-WIDGETS_JS = f"""() => [...document.querySelectorAll('{WIDGET_VIEW}')].every(
-    s => s.parentElement.querySelector('.jupyter-widgets, .widget-subarea'))"""
-
-
-def human(size: float) -> str:
-    for unit in ("o", "Ko", "Mo", "Go"):
-        if size < 1024 or unit == "Go":
-            return f"{size:.0f} {unit}" if unit == "o" else f"{size:.1f} {unit}"
-        size /= 1024
-    return f"{size:.1f} Go"
-
+LIGHTHOUSE_DIR = Path(__file__).resolve().parent / "lighthouse"
+LIGHTHOUSE = LIGHTHOUSE_DIR / "node_modules" / ".bin" / "lighthouse"
+COMPRESSIBLE = (".html", ".js", ".css", ".json", ".svg", ".txt", ".ttf", ".otf")  # comme GitHub Pages
 
 SIZES_JS = """() => {
     const sizes = {};
     for (const e of performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource')))
-        if (e.name.startsWith('http')) sizes[e.name] = (sizes[e.name] || 0) + (e.encodedBodySize || 0);
+        if (e.name.startsWith('http')) sizes[e.name] = [e.decodedBodySize || 0, e.transferSize || 0];
     return sizes;
 }"""
 
+# Un mouvement de curseur, puis l'image suivante : ce que voit le lecteur.
+LATENCY_JS = """async () => {
+    const times = [];
+    for (const input of document.querySelectorAll('.lstm-x input[type=range]')) {
+        const low = Number(input.min), high = Number(input.max);
+        for (const fraction of [0.25, 0.75, 0.5]) {
+            input.value = String(low + fraction * (high - low));
+            const start = performance.now();
+            input.dispatchEvent(new Event('input', { bubbles: true }));
+            await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+            times.push(performance.now() - start);
+        }
+    }
+    return times;
+}"""
 
-def measure(context, server: SiteServer, page_path: str) -> dict:
-    """Un chargement à froid : temps jusqu'à « load », jusqu'au rendu complet, octets reçus."""
+
+class GzipHandler(_QuietHandler):
+    """Comme GitHub Pages : textes compressés en gzip si le navigateur l'accepte, connexions
+    gardées ouvertes (HTTP/1.1 ; http.server parle HTTP/1.0 par défaut, une connexion par
+    fichier, ce que Lighthouse compterait comme autant de poignées de main sur un réseau lent)."""
+
+    protocol_version = "HTTP/1.1"
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if (path.suffix in COMPRESSIBLE and path.is_file()
+                and "gzip" in self.headers.get("Accept-Encoding", "")):
+            body = gzip.compress(path.read_bytes(), compresslevel=6)
+            self.send_response(200)
+            self.send_header("Content-Type", self.guess_type(str(path)))
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            import io
+
+            return io.BytesIO(body)
+        return super().send_head()
+
+
+class GzipServer(SiteServer):
+    def __init__(self, directory: Path):
+        super().__init__(directory)
+        import functools
+
+        self.httpd.RequestHandlerClass = functools.partial(GzipHandler, directory=str(directory))
+
+
+def human(size: float) -> str:
+    for unit in ("o", "Ko", "Mo"):
+        if size < 1024 or unit == "Mo":
+            return f"{size:.0f} {unit}" if unit == "o" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} Mo"
+
+
+def book_pages(html: Path) -> list[str]:
+    from sphinx_external_toc.parsing import parse_toc_yaml
+
+    pages = [f"{docname}.html" for docname in parse_toc_yaml(ROOT / "_toc.yml")]
+    return [p for p in pages + ["search.html", "genindex.html"] if (html / p).is_file()]
+
+
+def weigh(context, server, page_path: str) -> dict:
+    """Un chargement à froid, widgets montés : octets décodés et transférés, latence des curseurs."""
     page = context.new_page()
     pending: set = set()
     page.on("request", lambda request: pending.add(request))
     page.on("requestfinished", lambda request: pending.discard(request))
     page.on("requestfailed", lambda request: pending.discard(request))
-    start = time.perf_counter()
     page.goto(server.url(page_path), wait_until="load")
-    load_ms = (time.perf_counter() - start) * 1000
-    page.evaluate(READY_JS)
-    if page.query_selector(WIDGET_VIEW):
-        page.wait_for_function(WIDGETS_JS, timeout=30_000)
-    ready_ms = (time.perf_counter() - start) * 1000
-    _settle(page, pending)  # polices chargées après coup : comptées dans le poids
-    # Resource Timing : corps reçus (même origine, donc tailles visibles), HTML compris.
+    page.evaluate(RENDERED_JS)
+    _settle(page, pending)
+    # Jusqu'en bas de la page : ce qui ne se charge qu'à l'approche du lecteur compte aussi.
+    page.evaluate("async () => { for (let y = 0; y < document.body.scrollHeight; y += 600) { scrollTo(0, y); await new Promise(r => setTimeout(r, 30)); } }")
+    _settle(page, pending)
     sizes = page.evaluate(SIZES_JS)
+    latency = page.evaluate(LATENCY_JS) if page.query_selector(".lstm-x input[type=range]") else []
     page.close()
-    return {"load_ms": load_ms, "ready_ms": ready_ms, "sizes": sizes}
+    return {"decoded": sum(s[0] for s in sizes.values()), "transfer": sum(s[1] for s in sizes.values()),
+            "requests": len(sizes), "latency": latency, "sizes": sizes}
+
+
+def ensure_lighthouse() -> Path | None:
+    if LIGHTHOUSE.is_file():
+        return LIGHTHOUSE
+    npm = shutil.which("npm")
+    if npm is None:
+        print("npm introuvable : Lighthouse ne sera pas lancé.", file=sys.stderr)
+        return None
+    print("Installation de Lighthouse 12.2.3 (npm ci dans benchmarks/lighthouse)…", file=sys.stderr)
+    subprocess.run([npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"],
+                   cwd=LIGHTHOUSE_DIR, check=True)
+    return LIGHTHOUSE
+
+
+def lighthouse(binary: Path, url: str, repeat: int) -> dict:
+    """Score de performance et métriques de Lighthouse (profil mobile) ; médiane de ``repeat`` passages."""
+    runs = []
+    for _ in range(repeat):
+        with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as profile:
+            flags = " ".join(["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                              "--disable-background-networking", f"--user-data-dir={profile}"])
+            proc = subprocess.run(
+                [str(binary), url, f"--chrome-path={CHROMIUM}", f"--chrome-flags={flags}",
+                 "--only-categories=performance", "--output=json", "--output-path=stdout", "--quiet",
+                 "--locale=fr"],
+                capture_output=True, text=True, timeout=600)
+        if proc.returncode != 0:
+            print(f"Lighthouse a échoué sur {url} : {proc.stderr[-500:]}", file=sys.stderr)
+            continue
+        report = json.loads(proc.stdout)
+        audits = report["audits"]
+        runs.append({
+            "perf": round(100 * (report["categories"]["performance"]["score"] or 0)),
+            "fcp": audits["first-contentful-paint"]["numericValue"] / 1000,
+            "lcp": audits["largest-contentful-paint"]["numericValue"] / 1000,
+            "tbt": audits["total-blocking-time"]["numericValue"],
+            "cls": audits["cumulative-layout-shift"]["numericValue"],
+        })
+    if not runs:
+        return {}
+    return {key: statistics.median(r[key] for r in runs) for key in runs[0]}
+
+
+def measure_site(html: Path, pages: list[str], *, use_lighthouse: bool, repeat: int) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    binary = ensure_lighthouse() if use_lighthouse else None
+    results: dict[str, dict] = {}
+    with GzipServer(html) as server, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        context = browser.new_context(locale="fr-FR", viewport=VIEWPORT, service_workers="block")
+        context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(server.origin)
+                      or r.request.url.startswith(("data:", "blob:")) else r.abort())
+        try:
+            weigh(context, server, pages[0])  # premier lancement : non compté
+            for page_path in pages:
+                results[page_path] = weigh(context, server, page_path)
+        finally:
+            context.close()
+            browser.close()
+        if binary is not None:
+            for page_path in pages:
+                results[page_path].update(lighthouse(binary, server.url(page_path), repeat))
+                print(f"  Lighthouse {page_path} : {results[page_path].get('perf')}", file=sys.stderr)
+    return results
+
+
+def _cells(r: dict | None) -> list[str]:
+    if not r:
+        return ["—"] * 7
+    latency = r.get("latency") or []
+    return [
+        human(r["decoded"]), human(r["transfer"]),
+        f"{r['perf']:.0f}" if "perf" in r else "—",
+        f"{r['fcp']:.1f} s" if "fcp" in r else "—",
+        f"{r['lcp']:.1f} s" if "lcp" in r else "—",
+        f"{r['tbt']:.0f} ms" if "tbt" in r else "—",
+        f"{statistics.median(latency):.1f} / {max(latency):.1f} ms" if latency else "—",
+    ]
+
+
+def report(after: dict, before: dict | None) -> None:
+    header = ["poids", "gzip", "perf", "FCP", "LCP", "TBT", "curseur méd./max"]
+    width = max(len(p) for p in after)
+    columns = header if before is None else [f"{h} avant" for h in header] + [f"{h} après" for h in header]
+    print("\n" + "page".ljust(width) + "".join(f"  {c:>17}" for c in columns))
+    for page_path, r in after.items():
+        cells = _cells(r) if before is None else _cells(before.get(page_path)) + _cells(r)
+        print(page_path.ljust(width) + "".join(f"  {c:>17}" for c in cells))
+    heaviest = max(after, key=lambda p: after[p]["decoded"])
+    sizes = after[heaviest]["sizes"]
+    print(f"\nPage la plus lourde : {heaviest} ({human(after[heaviest]['decoded'])}, "
+          f"{after[heaviest]['requests']} requêtes). Ressources les plus lourdes :")
+    for url, (decoded, transfer) in sorted(sizes.items(), key=lambda kv: -kv[1][0])[:6]:
+        print(f"  {human(decoded):>9} ({human(transfer)} gzip)  {url.split('/', 3)[-1]}")
+    latencies = [t for r in after.values() for t in r.get("latency") or []]
+    if latencies:
+        print(f"\nCurseurs : {len(latencies)} mouvements, médiane {statistics.median(latencies):.1f} ms, "
+              f"max {max(latencies):.1f} ms (cible ≤ 100 ms)")
+    perf = [r["perf"] for r in after.values() if "perf" in r]
+    if perf:
+        fcp = [r["fcp"] for r in after.values() if "fcp" in r]
+        print(f"Lighthouse (mobile) : performance min {min(perf):.0f} (cible ≥ 90), FCP max {max(fcp):.1f} s (cible ≤ 3 s)")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--html", type=Path, default=ROOT / "_build" / "html", help="dossier du site construit")
-    parser.add_argument("--repeat", type=int, default=3, help="chargements par page (médiane)")
+    parser.add_argument("--before", type=Path, help="un autre site construit, à comparer (par exemple celui de main)")
+    parser.add_argument("--pages", nargs="*", help="pages à mesurer (défaut : toutes celles de _toc.yml)")
+    parser.add_argument("--no-lighthouse", action="store_true", help="poids et curseurs seulement")
+    parser.add_argument("--repeat", type=int, default=1, help="passages de Lighthouse par page (médiane)")
     args = parser.parse_args(argv)
     html = args.html.resolve()
     if not (html / "index.html").is_file():
@@ -103,60 +261,11 @@ def main(argv: list[str] | None = None) -> int:
     if not CHROMIUM.is_file():
         print(f"Chromium introuvable ({CHROMIUM}) : tools/pretest.d/20-chromium.sh l'installe.", file=sys.stderr)
         return 1
-    from playwright.sync_api import sync_playwright
-
-    # Les pages de redirection (index.html → première page) ne sont pas des pages à lire.
-    pages = [p for p in site_pages(html) if not _refresh_target(html / p)]
-    results = {}
-    with SiteServer(html) as server, sync_playwright() as playwright, \
-            tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as profile:
-        context = playwright.chromium.launch_persistent_context(
-            profile, executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
-            locale="fr-FR", viewport=VIEWPORT, service_workers="block",
-        )
-        try:
-            context.set_default_timeout(120_000)
-            measure(context, server, pages[0])  # premier lancement de Chromium : non compté
-            for page_path in pages:
-                runs = [measure(context, server, page_path) for _ in range(max(1, args.repeat))]
-                results[page_path] = {
-                    "load_ms": statistics.median(r["load_ms"] for r in runs),
-                    "ready_ms": statistics.median(r["ready_ms"] for r in runs),
-                    "sizes": runs[-1]["sizes"],
-                    "html": (html / page_path).stat().st_size,
-                }
-        finally:
-            context.close()
-
-    width = max(len(p) for p in pages)
-    print(f"\n{'page'.ljust(width)}  {'HTML':>9}  {'total':>9}  {'req':>4}  {'load':>8}  {'prêt':>8}")
-    for page_path, r in results.items():
-        total = sum(r["sizes"].values())
-        print(f"{page_path.ljust(width)}  {human(r['html']):>9}  {human(total):>9}  {len(r['sizes']):>4}  "
-              f"{r['load_ms']:>6.0f}ms  {r['ready_ms']:>6.0f}ms")
-    loads = [r["load_ms"] for r in results.values()]
-    print(f"\n{len(results)} pages ; load médian {statistics.median(loads):.0f} ms, max {max(loads):.0f} ms "
-          f"(médiane de {args.repeat} chargements à froid par page)")
-
-    by_folder: dict[str, int] = defaultdict(int)
-    total_site = 0
-    for path in html.rglob("*"):
-        if path.is_file():
-            size = path.stat().st_size
-            total_site += size
-            parts = path.relative_to(html).parts
-            key = "/".join(parts[:2]) if parts[0] == "_static" and len(parts) > 2 else (parts[0] if len(parts) > 1 else "(racine)")
-            by_folder[key] += size
-    print(f"\nPoids total du site : {human(total_site)} ({html})")
-    for key, size in sorted(by_folder.items(), key=lambda kv: -kv[1])[:10]:
-        print(f"  {key:<28} {human(size):>9}")
-
-    heaviest = max(results, key=lambda p: sum(results[p]["sizes"].values()))
-    sizes = results[heaviest]["sizes"]
-    print(f"\nPage la plus lourde : {heaviest} ({human(sum(sizes.values()))}, {len(sizes)} requêtes). "
-          "Ressources les plus lourdes :")
-    for url, size in sorted(sizes.items(), key=lambda kv: -kv[1])[:6]:
-        print(f"  {human(size):>9}  {url.split('/', 3)[-1]}")
+    pages = args.pages or book_pages(html)
+    options = {"use_lighthouse": not args.no_lighthouse, "repeat": max(1, args.repeat)}
+    before = measure_site(args.before.resolve(), pages, **options) if args.before else None
+    after = measure_site(html, pages, **options)
+    report(after, before)
     return 0
 
 

@@ -86,6 +86,11 @@ _LAZY = {
     "cell_explorer_static": "widgets",
     "memory_explorer": "widgets",
     "memory_explorer_static": "widgets",
+    "gradient_decay_explorer": "widgets",
+    "gate_bias_explorer": "widgets",
+    "saturation_explorer": "widgets",
+    "half_life_explorer": "widgets",
+    "grid_explorer": "widgets",
 }
 
 

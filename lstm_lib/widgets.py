@@ -1,53 +1,132 @@
-"""Les widgets interactifs du livre, chacun avec son équivalent statique pour le site.
+"""Les widgets interactifs du livre, qui marchent aussi sur le site sans noyau, et leurs équivalents statiques.
 
-- :func:`cell_explorer` : des curseurs pour ``f``, ``i``, ``ĉ``, ``o`` et
-  ``c_{t−1}`` sur une petite cellule à 3 dimensions ; on voit, dimension par
-  dimension, ce qui est gardé (``f ⊙ c_{t−1}``), ajouté (``i ⊙ ĉ``), la
-  nouvelle mémoire ``c_t`` et la sortie ``h_t``. Équivalent statique :
-  :func:`cell_explorer_static`.
-- :func:`memory_explorer` : des portes constantes ; la mémoire décroît comme
-  ``f^k`` et sa demi-vie vaut ``ln 0,5 / ln f``. Équivalent statique :
-  :func:`memory_explorer_static`.
+Explorateurs des chapitres :
 
-Les calculs passent par les fonctions du livre (:func:`~lstm_lib.cells.update_memory`,
-:func:`~lstm_lib.cells.hidden_output`, :func:`~lstm_lib.filters.constant_gate_memory`,
-:func:`~lstm_lib.filters.half_life`) : le widget montre exactement ce que calcule la bibliothèque.
+- :func:`cell_explorer` : des curseurs pour ``f``, ``i``, ``ĉ``, ``o`` et ``c_{t−1}`` sur
+  une petite cellule à 3 dimensions ; on voit, dimension par dimension, ce qui est
+  gardé (``f ⊙ c_{t−1}``), ajouté (``i ⊙ ĉ``), la nouvelle mémoire ``c_t`` et la sortie
+  ``h_t``. Équivalent statique (impression, PDF) : :func:`cell_explorer_static`.
+- :func:`memory_explorer` : des portes constantes ; la mémoire décroît comme ``f^k`` et
+  sa demi-vie vaut ``ln 0,5 / ln f``. Équivalent statique : :func:`memory_explorer_static`.
+
+Aides des cahiers d'exercices (un curseur, une phrase) : :func:`gradient_decay_explorer`
+(il reste ``100 · 0,9ⁿ %`` du gradient), :func:`gate_bias_explorer` (``f = σ(b_f)``),
+:func:`saturation_explorer` (``c_t = 0,5 · t`` et ``tanh c_t``), :func:`half_life_explorer`
+(``f¹⁰`` et la demi-vie).
+
+Résultats précalculés (expériences réelles, grilles de réglages) : :func:`grid_explorer`,
+un curseur par axe d'une grille de valeurs calculées en Python ; la page ne calcule rien.
+
+**Comment ils marchent, et pourquoi ainsi.** Chaque widget est un ``anywidget.AnyWidget``
+dont le front-end est un seul module JavaScript, ``lstm_lib/front/explorer.js`` : dans
+Jupyter, Colab et Binder, anywidget le charge ; sur le site, le build enregistre l'état du
+widget dans la page et ``tools/widgets-loader.js`` (6 Ko) y charge le même module, sans
+noyau, sans Binder, sans requête à un tiers. Une seule définition par widget. Trois
+solutions ont été mesurées (``benchmarks/bench_site.py``, chapitre 2, Chromium, machine à
+2 cœurs partagés) :
+
+- le gestionnaire ``@jupyter-widgets/html-manager`` (l'ancienne solution) pèse 3,5 Mo
+  à lui seul et ne fait qu'afficher l'état enregistré : sans noyau, ses curseurs ne
+  changent rien (un contrôle mort) ;
+- une grille d'états calculée au build par lstm_lib : exacte, mais sa taille est le
+  produit des positions des curseurs — 21 × 21 × 41 × 21 × 81 ≈ 3 × 10⁷ états par
+  dimension pour l'explorateur de cellule, 101 × 101 × 41 × 61 ≈ 2,6 × 10⁷ nombres pour
+  celui de la mémoire : impossible à embarquer. Elle reste la bonne voie pour montrer
+  des résultats d'expériences (on ne ré-entraîne pas un réseau dans la page) : c'est
+  :func:`grid_explorer` ;
+- anywidget avec les calculs dans le module (quelques lignes : produits, sommes, tanh,
+  log) : 23 Ko de module par widget, dans la page, et une image suivante 30 ms après un
+  mouvement de curseur (médiane ; 62 ms au plus, chapitre 2, machine chargée). C'est le
+  choix retenu. Ces lignes recopient lstm_lib : les tests les comparent à lstm_lib dans
+  Node (``tests/test_lib_widgets.py``) et dans la page (``tests/browser/test_widgets.py``,
+  ≤ 1e-6) ; :meth:`Explorer.shown` est, pour chaque
+  widget, ce qu'il doit afficher, calculé par les fonctions du livre.
+
+Les nombres affichés sont écrits à la française comme :func:`~lstm_lib.style.format_fr`
+(« 0,90 », « −0,70 » avec un vrai signe moins) ; chaque curseur a un nom accessible et se
+règle au clavier (flèches, Début, Fin).
 """
 
 from __future__ import annotations
 
-import base64
-import html
-import io
+import re
+from pathlib import Path
 
-import ipywidgets as widgets
+import anywidget
 import matplotlib.pyplot as plt
 import numpy as np
-from ._checks import as_float_array, check_positive_int, check_unit_interval
-from .cells import hidden_output, update_memory
+import traitlets
+
+from ._checks import as_float_array, check_positive_int, check_real, check_unit_interval
+from .cells import hidden_output, sigmoid, update_memory
 from .filters import constant_gate_memory, half_life
-from .style import GATE_COLORS
+from .style import GATE_COLORS, format_fr
 
-__all__ = ["cell_explorer", "cell_explorer_static", "memory_explorer", "memory_explorer_static",
-           "cell_quantities", "CELL_PRESETS"]
+__all__ = [
+    "Explorer",
+    "cell_explorer",
+    "cell_explorer_static",
+    "memory_explorer",
+    "memory_explorer_static",
+    "gradient_decay_explorer",
+    "gate_bias_explorer",
+    "saturation_explorer",
+    "half_life_explorer",
+    "grid_explorer",
+    "cell_quantities",
+    "CELL_PRESETS",
+]
 
+FRONT_END = Path(__file__).resolve().parent / "front"
 _DIM = 3
 
 
-def _figure_html(fig, alt: str) -> str:
-    """La figure en PNG dans une balise ``<img>`` qui porte un texte alternatif.
+class Explorer(anywidget.AnyWidget):
+    """Un explorateur du livre : un ou plusieurs curseurs, des nombres, parfois une figure.
 
-    ``display(fig)`` dans un ``widgets.Output`` produirait une image sans
-    attribut ``alt`` sur le site ; le widget ``HTML`` garde la balise telle quelle.
+    - ``kind`` : la sorte d'explorateur (``"cell"``, ``"memory"``, ``"grid"``…), qui choisit
+      la vue dans ``front/explorer.js`` ;
+    - ``config`` : ce qui ne bouge pas (curseurs, libellés, couleurs, tableaux précalculés) ;
+    - ``values`` : la position des curseurs, tenue à jour par la page (dans un noyau, on
+      peut la lire ou l'observer : ``widget.observe(rappel, "values")``).
+
+    Les widgets se créent par les fonctions du module (:func:`cell_explorer`…).
     """
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=90)
-    plt.close(fig)
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return (f'<img alt="{html.escape(alt, quote=True)}" style="max-width:100%" '
-            f'src="data:image/png;base64,{data}">')
 
-# Réglages représentatifs de la cellule : (titre, f, i, ĉ, o, c_{t−1}).
+    _esm = FRONT_END / "explorer.js"
+    _css = FRONT_END / "explorer.css"
+    kind = traitlets.Unicode().tag(sync=True)
+    config = traitlets.Dict().tag(sync=True)
+    values = traitlets.Dict().tag(sync=True)
+
+    kind_name = ""  # la sorte de chaque sous-classe, que lit front/explorer.js
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("kind", self.kind_name)
+        super().__init__(**kwargs)
+
+    def shown(self, values=None) -> dict:
+        """Ce que le widget affiche pour ces positions de curseurs (par défaut ``self.values``),
+        calculé par les fonctions du livre : un dictionnaire nom → nombre ou liste de nombres."""
+        raise NotImplementedError
+
+    def _values(self, values):
+        return dict(self.values if values is None else values)
+
+    @classmethod
+    def from_state(cls, state: dict) -> "Explorer":
+        """Le widget décrit par un état enregistré (celui qu'une page du site embarque) :
+        ``{"kind", "config", "values", …}``. Sert aux tests, qui comparent la page à :meth:`shown`."""
+        kinds = {sub.__dict__.get("kind_name"): sub for sub in cls.__subclasses__()}
+        kind = state.get("kind")
+        if kind not in kinds:
+            raise ValueError(f"Explorer.from_state\xa0: sorte de widget inconnue {kind!r} (connues\xa0: {sorted(k for k in kinds if k)}).")
+        return kinds[kind](config=state["config"], values=state["values"])
+
+
+# --- L'explorateur de cellule (chapitre 2) -------------------------------------------------
+
+# Réglages représentatifs de la cellule : (titre, f, i, ĉ, o, c_{t−1}).
 CELL_PRESETS = (
     ("Les « tiroirs » du texte : i = [1 ; 0 ; 0,5]",
      [1.0, 1.0, 1.0], [1.0, 0.0, 0.5], [0.4, -0.7, 0.2], [1.0, 1.0, 1.0], [0.0, 0.0, 0.0]),
@@ -63,8 +142,8 @@ CELL_PRESETS = (
 def cell_quantities(f, i, c_hat, o, c_prev):
     """Ce que montre l'explorateur de cellule, calculé par les fonctions du livre.
 
-    Rend un dictionnaire de tableaux : ``"gardé"`` = ``f ⊙ c_{t−1}``,
-    ``"ajouté"`` = ``i ⊙ ĉ``, ``"c"`` = ``c_t`` (leur somme, par
+    Rend un dictionnaire de tableaux : ``"kept"`` (gardé) = ``f ⊙ c_{t−1}``,
+    ``"added"`` (ajouté) = ``i ⊙ ĉ``, ``"c"`` = ``c_t`` (leur somme, par
     :func:`~lstm_lib.cells.update_memory`) et ``"h"`` = ``o ⊙ tanh(c_t)``
     (:func:`~lstm_lib.cells.hidden_output`).
     """
@@ -76,23 +155,54 @@ def cell_quantities(f, i, c_hat, o, c_prev):
         check_unit_interval(arrays[name], name, where)
     c = update_memory(arrays["f"], arrays["c_prev"], arrays["i"], arrays["c_hat"])
     return {
-        "gardé": arrays["f"] * arrays["c_prev"],
-        "ajouté": arrays["i"] * arrays["c_hat"],
+        "kept": arrays["f"] * arrays["c_prev"],
+        "added": arrays["i"] * arrays["c_hat"],
         "c": c,
         "h": hidden_output(arrays["o"], c),
     }
 
 
-def _french_number(value, digits):
-    """Un nombre à la française (virgule décimale) ; « + 0.0 » change −0.0 en 0.0
-    (0 × (−0,7) vaut −0.0 en virgule flottante, ce qui s'afficherait « -0,00 »)."""
-    return f"{float(value) + 0.0:.{digits}f}".replace(".", ",")
+class CellExplorer(Explorer):
+    """L'explorateur de cellule : voir :func:`cell_explorer`."""
+
+    kind_name = "cell"
+
+    def shown(self, values=None):
+        v = self._values(values)
+        q = cell_quantities(v["f"], v["i"], v["c_hat"], v["o"], v["c_prev"])
+        return {name: [float(x) for x in array] for name, array in q.items()}
+
+
+def cell_explorer():
+    """Un explorateur de cellule : 15 curseurs, un tableau, une figure ; il marche aussi sur le site.
+
+    Une ligne de curseurs par grandeur (``f``, ``i``, ``ĉ``, ``o``, ``c_{t−1}``) et une
+    colonne par dimension (3 dimensions) ; à chaque mouvement, le tableau et la figure
+    montrent ``f ⊙ c_{t−1}``, ``i ⊙ ĉ``, ``c_t`` et ``h_t``. Réglage de départ : l'exemple
+    des « tiroirs » du texte. Rend le widget (à afficher en dernière ligne d'une cellule) ;
+    ``widget.shown()`` donne les nombres affichés. Pour l'impression : :func:`cell_explorer_static`.
+    """
+    _, f0, i0, c_hat0, o0, c_prev0 = CELL_PRESETS[0]
+    # (nom, libellé, min, max) ; pas de 0,05 partout.
+    specs = (("f", "f (oubli)", 0.0, 1.0), ("i", "i (entrée)", 0.0, 1.0), ("c_hat", "ĉ (candidat)", -1.0, 1.0),
+             ("o", "o (sortie)", 0.0, 1.0), ("c_prev", "cₜ₋₁ (ancienne mémoire)", -2.0, 2.0))
+    config = {
+        "title": "Explorateur de cellule LSTM",
+        "subtitle": "réglez les portes de chaque dimension",
+        "dims": _DIM,
+        "digits": 3,
+        "sliders": [{"name": n, "label": label, "min": lo, "max": hi, "step": 0.05, "digits": 2}
+                    for n, label, lo, hi in specs],
+        "colors": {"kept": GATE_COLORS["f"], "added": GATE_COLORS["i"], "c": GATE_COLORS["c"], "h": GATE_COLORS["h"]},
+    }
+    values = {"f": f0, "i": i0, "c_hat": c_hat0, "o": o0, "c_prev": c_prev0}
+    return CellExplorer(config=config, values={k: list(map(float, v)) for k, v in values.items()})
 
 
 def _draw_cell(ax, quantities, title):
     """Barres groupées par dimension : gardé, ajouté, c_t, h_t."""
-    bars = (("gardé", "gardé $f \\odot c_{t-1}$", GATE_COLORS["f"]),
-            ("ajouté", "ajouté $i \\odot \\hat{c}$", GATE_COLORS["i"]),
+    bars = (("kept", "gardé $f \\odot c_{t-1}$", GATE_COLORS["f"]),
+            ("added", "ajouté $i \\odot \\hat{c}$", GATE_COLORS["i"]),
             ("c", "nouvelle mémoire $c_t$", GATE_COLORS["c"]),
             ("h", "sortie $h_t$", GATE_COLORS["h"]))
     n = len(quantities["c"])
@@ -102,7 +212,8 @@ def _draw_cell(ax, quantities, title):
         values = quantities[key]
         ax.bar(positions + (k - 1.5) * width, values, width, color=color, label=label)
         for p, v in zip(positions + (k - 1.5) * width, values):
-            ax.annotate(_french_number(v, 2), (p, v), ha="center", va="bottom" if v >= 0 else "top",
+            # « + 0.0 » : 0 × (−0,7) vaut −0.0 en virgule flottante, qui s'écrirait « −0,00 ».
+            ax.annotate(format_fr(float(v) + 0.0, 2), (p, v), ha="center", va="bottom" if v >= 0 else "top",
                         fontsize="x-small", xytext=(0, 2 if v >= 0 else -2), textcoords="offset points")
     ax.axhline(0.0, color="black", linewidth=0.8)
     ax.set_xticks(positions, [f"dimension {d + 1}" for d in range(n)])
@@ -114,7 +225,7 @@ def _draw_cell(ax, quantities, title):
 
 
 def cell_explorer_static(presets=CELL_PRESETS):
-    """L'explorateur de cellule sans noyau : une figure, un panneau par réglage représentatif.
+    """L'explorateur de cellule pour l'impression : une figure, un panneau par réglage représentatif.
 
     ``presets`` : une suite de ``(titre, f, i, ĉ, o, c_{t−1})``, chaque
     vecteur de même taille (par défaut :data:`CELL_PRESETS`, dont l'exemple
@@ -141,85 +252,60 @@ def cell_explorer_static(presets=CELL_PRESETS):
     return fig
 
 
-def _table(quantities, f, i, c_hat, o, c_prev):
-    rows = (("f", f), ("i", i), ("ĉ", c_hat), ("o", o), ("c<sub>t−1</sub>", c_prev),
-            ("gardé f ⊙ c<sub>t−1</sub>", quantities["gardé"]), ("ajouté i ⊙ ĉ", quantities["ajouté"]),
-            ("c<sub>t</sub>", quantities["c"]), ("h<sub>t</sub>", quantities["h"]))
-    body = "".join(
-        f"<tr><th style='text-align:left'>{name}</th>"
-        + "".join(f"<td style='padding:0 8px'>{_french_number(v, 3)}</td>" for v in np.asarray(values))
-        + "</tr>"
-        for name, values in rows
-    )
-    header = "".join(f"<th>dim. {d + 1}</th>" for d in range(_DIM))
-    return f"<table><tr><th></th>{header}</tr>{body}</table>"
+# --- L'explorateur de mémoire (chapitre 3) -------------------------------------------------
+
+class MemoryExplorer(Explorer):
+    """L'explorateur de mémoire : voir :func:`memory_explorer`."""
+
+    kind_name = "memory"
+
+    def shown(self, values=None):
+        v = self._values(values)
+        f, i, x = float(v["f"]), float(v["i"]), float(v["x"])
+        steps, c0 = self.config["steps"], self.config["c0"]
+        curve = np.concatenate([[c0], constant_gate_memory(np.full(steps, x), f, i=i, c0=c0)])
+        return {
+            "curve": curve.tolist(),
+            "decay": (f ** np.arange(steps + 1)).tolist(),
+            "half_life": half_life(f),
+            "equilibrium": i * x / (1 - f) if f < 1 else None,
+        }
 
 
-def cell_explorer():
-    """Un explorateur interactif de cellule (ipywidgets) : 15 curseurs, un tableau, une figure.
+def memory_explorer(steps=60):
+    """Un explorateur de la mémoire à portes constantes ; il marche aussi sur le site.
 
-    Une ligne de curseurs par dimension (3 dimensions) pour ``f``, ``i``,
-    ``ĉ``, ``o`` et ``c_{t−1}`` ; à chaque changement, le tableau et la figure
-    montrent ``f ⊙ c_{t−1}``, ``i ⊙ ĉ``, ``c_t`` et ``h_t``. Réglage de départ :
-    l'exemple des « tiroirs » du texte. Rend le widget (à afficher en dernière
-    ligne d'une cellule). Sur le site, sans noyau, voir :func:`cell_explorer_static`.
+    Curseurs : la porte d'oubli ``f``, la porte d'entrée ``i`` et une entrée constante
+    ``x``. La mémoire part de ``c_0 = 1`` et suit ``c_k = f · c_{k−1} + i · x`` pendant
+    ``steps`` pas ; la courbe pointillée est ``f^k`` (rien d'ajouté) et le texte donne la
+    demi-vie ``ln 0,5 / ln f`` et la valeur d'équilibre ``i · x / (1 − f)``. Rend le widget.
+    Pour l'impression : :func:`memory_explorer_static`.
     """
-    _, f0, i0, c_hat0, o0, c_prev0 = CELL_PRESETS[0]
-    # (nom dans le code, étiquette affichée, valeurs de départ, min, max)
-    specs = (("f", "f", f0, 0.0, 1.0), ("i", "i", i0, 0.0, 1.0), ("c_hat", "ĉ", c_hat0, -1.0, 1.0),
-             ("o", "o", o0, 0.0, 1.0), ("c_prev", "cₜ₋₁", c_prev0, -2.0, 2.0))
-    sliders = {
-        name: [widgets.FloatSlider(value=start[d], min=lo, max=hi, step=0.05, description=f"{label} [{d + 1}]",
-                                   continuous_update=False, readout_format=".2f",
-                                   layout=widgets.Layout(width="225px"),
-                                   style={"description_width": "52px"})
-               for d in range(_DIM)]
-        for name, label, start, lo, hi in specs
+    steps = check_positive_int(steps, "steps", "memory_explorer", minimum=2)
+    config = {
+        "title": "Explorateur de mémoire",
+        "subtitle": "portes constantes",
+        "steps": steps,
+        "c0": 1.0,
+        "sliders": [
+            {"name": "f", "label": "f (porte d'oubli)", "min": 0.0, "max": 1.0, "step": 0.01, "digits": 2},
+            {"name": "i", "label": "i (porte d'entrée)", "min": 0.0, "max": 1.0, "step": 0.01, "digits": 2},
+            {"name": "x", "label": "x (valeur d'entrée)", "min": -1.0, "max": 1.0, "step": 0.05, "digits": 2},
+        ],
+        "colors": {"c": GATE_COLORS["c"], "f": GATE_COLORS["f"]},
     }
-    table = widgets.HTML()
-    figure = widgets.HTML()
-
-    def update(_change=None):
-        values = {name: np.array([s.value for s in row]) for name, row in sliders.items()}
-        args = (values["f"], values["i"], values["c_hat"], values["o"], values["c_prev"])
-        quantities = cell_quantities(*args)
-        table.value = _table(quantities, *args)
-        fig, ax = plt.subplots(figsize=(7, 3.6))
-        _draw_cell(ax, quantities, "Mise à jour de la mémoire, dimension par dimension")
-        ax.legend(loc="upper right", fontsize="small")
-        fig.tight_layout()
-        figure.value = _figure_html(
-            fig, "Barres par dimension\u00a0: part du passé gardée f⊙cₜ₋₁, part du présent ajoutée i⊙ĉ, "
-                 "nouvelle mémoire cₜ et sortie hₜ, pour les réglages des curseurs.")
-
-    for row in sliders.values():
-        for s in row:
-            s.observe(update, names="value")
-    update()
-    # Une ligne par grandeur (f, i, ĉ, o, c_{t−1}), trois curseurs par ligne :
-    # environ 680 px de large, la largeur de la colonne de texte du site.
-    rows = [widgets.HBox(row) for row in sliders.values()]
-    box = widgets.VBox([widgets.HTML("<b>Explorateur de cellule LSTM</b> — réglez les portes de chaque dimension"),
-                        *rows, table, figure])
-    box.sliders = sliders  # accès direct aux curseurs : box.sliders["f"][0] est f de la dimension 1
-    box.table = table
-    return box
+    return MemoryExplorer(config=config, values={"f": 0.9, "i": 0.0, "x": 0.0})
 
 
-def _memory_curve(f, i, x_value, steps, c0=1.0):
-    """``c_k`` pour des portes constantes et une entrée constante, depuis ``c_0``."""
-    return constant_gate_memory(np.full(steps, x_value), f, i=i, c0=c0)
-
-
-def _half_life_text(f, formula=True):
+def _half_life_text(f):
     value = half_life(f)
     if np.isinf(value):
         return "demi-vie infinie (f = 1 : rien ne s'oublie)"
-    return ("demi-vie ln 0,5 / ln f = " if formula else "demi-vie ") + _french_number(value, 1) + " pas"
+    return "demi-vie " + format_fr(value, 1) + "\u00a0pas"
 
 
 def memory_explorer_static(fs=(0.5, 0.8, 0.9, 0.97), steps=60):
-    """La décroissance de la mémoire sans noyau : ``c_k = f^k`` pour plusieurs ``f`` et leurs demi-vies.
+    """La décroissance de la mémoire pour l'impression : ``c_k = f^k`` pour plusieurs ``f`` et leurs demi-vies.
 
     ``fs`` : les portes d'oubli constantes (dans ``[0, 1]``) ; ``steps`` : le
     nombre de pas montrés. Chaque courbe part de ``c_0 = 1`` sans rien
@@ -236,9 +322,9 @@ def memory_explorer_static(fs=(0.5, 0.8, 0.9, 0.97), steps=60):
     shades = np.linspace(0.35, 1.0, len(fs_arr))
     for f, alpha in zip(fs_arr, shades):
         f = float(f)
-        c = np.concatenate([[1.0], _memory_curve(f, 0.0, 0.0, steps)])
+        c = np.concatenate([[1.0], constant_gate_memory(np.zeros(steps), f, i=0.0, c0=1.0)])
         ax.plot(k, c, color=GATE_COLORS["c"], alpha=float(alpha), linewidth=2,
-                label=f"f = {f:g}".replace(".", ",") + " : " + _half_life_text(f, formula=False))
+                label=f"f = {format_fr(f)} : {_half_life_text(f)}")
         hl = half_life(f)
         if np.isfinite(hl) and hl <= steps:
             ax.plot([hl], [0.5], "o", color=GATE_COLORS["f"], alpha=float(alpha))
@@ -253,52 +339,200 @@ def memory_explorer_static(fs=(0.5, 0.8, 0.9, 0.97), steps=60):
     return fig
 
 
-def memory_explorer(steps=60):
-    """Un explorateur interactif de la mémoire à portes constantes (ipywidgets).
+# --- Les aides des cahiers d'exercices : un curseur, une phrase ----------------------------
 
-    Curseurs : la porte d'oubli ``f``, la porte d'entrée ``i`` et une entrée
-    constante ``x``. La mémoire part de ``c_0 = 1`` et suit
-    ``c_k = f · c_{k−1} + i · x`` ; la courbe pointillée est ``f^k`` (rien
-    d'ajouté) et le texte donne la demi-vie ``ln 0,5 / ln f``. Rend le widget.
-    Sur le site, sans noyau, voir :func:`memory_explorer_static`.
+def _slider(name, label, lo, hi, step, digits):
+    return {"name": name, "label": label, "min": lo, "max": hi, "step": step, "digits": digits}
+
+
+class GradientDecayExplorer(Explorer):
+    """Voir :func:`gradient_decay_explorer`."""
+
+    kind_name = "gradient_decay"
+
+    def shown(self, values=None):
+        n = int(self._values(values)["n"])
+        return {"remaining": 100 * self.config["factor"] ** n}
+
+
+def gradient_decay_explorer(factor=0.9):
+    """Le gradient multiplié par ``factor`` à chaque pas en arrière : il en reste ``100 · factor^n %``.
+
+    Un curseur pour le nombre de pas ``n`` (0 à 100, départ 10). Aide de l'exercice 3 du
+    cahier 1. Rend le widget.
     """
-    steps = check_positive_int(steps, "steps", "memory_explorer", minimum=2)
-    layout = widgets.Layout(width="360px")
-    f_slider = widgets.FloatSlider(value=0.9, min=0.0, max=1.0, step=0.01, description="f (oubli)",
-                                   continuous_update=False, layout=layout)
-    i_slider = widgets.FloatSlider(value=0.0, min=0.0, max=1.0, step=0.01, description="i (entrée)",
-                                   continuous_update=False, layout=layout)
-    x_slider = widgets.FloatSlider(value=0.0, min=-1.0, max=1.0, step=0.05, description="x (entrée)",
-                                   continuous_update=False, layout=layout)
-    text = widgets.HTML()
-    figure = widgets.HTML()
+    factor = check_real(factor, "factor", "gradient_decay_explorer")
+    if not 0 < factor < 1:
+        raise ValueError(f"gradient_decay_explorer : « factor » doit être dans ]0, 1[, reçu {factor}.")
+    config = {"title": "Le gradient qui s'éteint", "subtitle": f"facteur {format_fr(factor)} par pas",
+              "factor": factor, "sliders": [_slider("n", "pas n", 0, 100, 1, 0)]}
+    return GradientDecayExplorer(config=config, values={"n": 10})
 
-    def update(_change=None):
-        f, i, x = f_slider.value, i_slider.value, x_slider.value
-        k = np.arange(steps + 1)
-        c = np.concatenate([[1.0], _memory_curve(f, i, x, steps)])
-        text.value = html.escape(_half_life_text(f)) + (
-            " ; valeur d'équilibre i·x / (1 − f) = " + _french_number(i * x / (1 - f), 3) if f < 1 else "")
-        fig, ax = plt.subplots(figsize=(7, 3.6))
-        ax.plot(k, c, color=GATE_COLORS["c"], linewidth=2, label="mémoire $c_k$")
-        ax.plot(k, float(f) ** k, color=GATE_COLORS["f"], linestyle="--", label="$f^k$ (rien d'ajouté)")
-        ax.axhline(0.5, color="black", linewidth=0.8, linestyle=":")
-        ax.set_xlabel("pas de temps k")
-        ax.set_ylabel("mémoire (sans unité)")
-        ax.set_ylim(min(-0.05, c.min() - 0.05), max(1.05, c.max() + 0.05))
-        ax.set_title("Mémoire à portes constantes : $c_k = f\\,c_{k-1} + i\\,x$")
-        ax.grid(alpha=0.3)
-        ax.legend(fontsize="small")
-        fig.tight_layout()
-        figure.value = _figure_html(
-            fig, f"Courbe de la mémoire c_k sur {steps} pas avec f = {_french_number(f, 2)}, i = {_french_number(i, 2)}, "
-                 f"x = {_french_number(x, 2)}, et la décroissance f^k\u00a0; la ligne pointillée marque la moitié (demi-vie).")
 
-    for s in (f_slider, i_slider, x_slider):
-        s.observe(update, names="value")
-    update()
-    box = widgets.VBox([widgets.HTML("<b>Explorateur de mémoire</b> — portes constantes"),
-                        f_slider, i_slider, x_slider, text, figure])
-    box.sliders = {"f": f_slider, "i": i_slider, "x": x_slider}
-    box.text = text
-    return box
+class GateBiasExplorer(Explorer):
+    """Voir :func:`gate_bias_explorer`."""
+
+    kind_name = "gate_bias"
+
+    def shown(self, values=None):
+        return {"gate": float(sigmoid(float(self._values(values)["b"])))}
+
+
+def gate_bias_explorer():
+    """La porte d'oubli quand ``W_f · [h_{t−1}, x_t] = 0`` : ``f = σ(b_f)``.
+
+    Un curseur pour le biais ``b_f`` (de −5 à 5 par pas de 0,001, départ 0). Aide de
+    l'exercice 4 du cahier 2. Rend le widget.
+    """
+    config = {"title": "Le biais de la porte d'oubli", "subtitle": "f = σ(b_f)",
+              "sliders": [_slider("b", "biais b_f", -5.0, 5.0, 0.001, 3)]}
+    return GateBiasExplorer(config=config, values={"b": 0.0})
+
+
+class SaturationExplorer(Explorer):
+    """Voir :func:`saturation_explorer`."""
+
+    kind_name = "saturation"
+
+    def shown(self, values=None):
+        t = int(self._values(values)["t"])
+        c = np.array([self.config["c0"]])
+        for _ in range(t):  # f = 1, i = 1 : c_t = c_{t−1} + ĉ
+            c = update_memory(np.ones(1), c, np.ones(1), np.array([self.config["c_hat"]]))
+        return {"c": float(c[0]), "h": float(hidden_output(np.ones(1), c)[0])}
+
+
+def saturation_explorer(c_hat=0.5):
+    """Tout garder, tout ajouter : ``c_t = c_{t−1} + ĉ`` depuis ``c_0 = 0``, et ``h_t = tanh(c_t)``.
+
+    Un curseur pour le pas ``t`` (0 à 20, départ 1) ; ``ĉ = 0,5`` par défaut. Aide de
+    l'exercice 5 du cahier 3. Rend le widget.
+    """
+    c_hat = check_real(c_hat, "c_hat", "saturation_explorer")
+    config = {"title": "La sortie qui sature", "subtitle": f"f = 1, i = 1, ĉ = {format_fr(c_hat)}, o = 1",
+              "c0": 0.0, "c_hat": c_hat, "sliders": [_slider("t", "pas t", 0, 20, 1, 0)]}
+    return SaturationExplorer(config=config, values={"t": 1})
+
+
+class HalfLifeExplorer(Explorer):
+    """Voir :func:`half_life_explorer`."""
+
+    kind_name = "half_life"
+
+    def shown(self, values=None):
+        f = float(self._values(values)["f"])
+        return {"kept": 100 * f ** self.config["horizon"], "half_life": half_life(f)}
+
+
+def half_life_explorer(horizon=10):
+    """Ce qu'une porte d'oubli constante ``f`` garde après ``horizon`` pas (``100 · f^horizon %``) et sa demi-vie.
+
+    Un curseur pour ``f`` (de 0,5 à 0,999 par pas de 0,0001, départ 0,9). Aide de
+    l'exercice 3 du cahier 4. Rend le widget.
+    """
+    horizon = check_positive_int(horizon, "horizon", "half_life_explorer")
+    config = {"title": "Garder la moitié de la mémoire", "subtitle": f"après {horizon} pas",
+              "horizon": horizon, "sliders": [_slider("f", "porte d'oubli f", 0.5, 0.999, 0.0001, 4)]}
+    return HalfLifeExplorer(config=config, values={"f": 0.9})
+
+
+# --- Résultats précalculés : un curseur par axe d'une grille -------------------------------
+
+class GridExplorer(Explorer):
+    """Voir :func:`grid_explorer`."""
+
+    kind_name = "grid"
+
+    def shown(self, values=None):
+        v = self._values(values)
+        shown = {}
+        for item in self.config["readouts"] + self.config["curves"]:
+            data = item["data"]
+            for axis in self.config["axes"]:
+                data = data[int(v[axis["name"]])]
+            shown[item["name"]] = data
+        return shown
+
+
+def _grid_array(value, shape, name, where):
+    arr = as_float_array(value, name, where)  # refuse NaN et infinis : l'état du widget est du JSON
+    if arr.shape != shape:
+        raise ValueError(f"{where} : « {name} » doit avoir la forme {shape} (un axe par curseur), reçu {arr.shape}.")
+    return arr.astype(np.float64).tolist()
+
+
+def grid_explorer(title, axes, *, note, readouts=(), curves=(), x=None, y_label="", y_scale="linear",
+                  figure_alt="Courbes précalculées", start=None):
+    """Un curseur par axe d'une grille de résultats calculés d'avance ; la page ne calcule rien.
+
+    Pour montrer ce que fait un modèle quand on change un réglage (taux, biais, retard…) :
+    on calcule en Python, une fois, chaque point de la grille (par exemple de vrais
+    entraînements), et le widget n'a plus qu'à lire le tableau. Arguments :
+
+    - ``title`` : le titre affiché ;
+    - ``axes`` : une liste de ``{"name", "label", "values", "digits"?, "unit"?}``, un par
+      curseur ; le curseur parcourt ``values`` (les réglages de la grille) ;
+    - ``note`` : la phrase qui dit d'où viennent les nombres (obligatoire : le lecteur doit
+      savoir qu'ils sont précalculés, et sur quoi) ;
+    - ``readouts`` : des nombres affichés, ``{"name", "label", "data", "digits"?, "unit"?,
+      "style"?}`` avec ``data`` de forme ``(len(values) de chaque axe,)`` ;
+    - ``curves`` : des courbes, ``{"name", "label", "data", "color", "dash"?}`` avec ``data``
+      de forme ``(… axes …, len(x["values"]))`` ; ``x`` : ``{"label", "values"}`` ;
+      ``y_label``, ``y_scale`` (``"linear"`` ou ``"log"``), ``figure_alt`` (le début de la
+      description lue par un lecteur d'écran) ;
+    - ``start`` : l'indice de départ de chaque curseur (``{nom: indice}``, 0 par défaut).
+
+    Rend le widget ; ``widget.shown({nom: indice, …})`` donne les nombres affichés.
+    """
+    where = "grid_explorer"
+    if not isinstance(title, str) or not title.strip():
+        raise TypeError(f"{where} : « title » doit être un texte non vide, reçu {title!r}.")
+    if not isinstance(note, str) or len(note.strip()) < 20:
+        raise ValueError(f"{where} : « note » doit dire en une phrase d'où viennent les nombres précalculés, reçu {note!r}.")
+    if not isinstance(axes, (list, tuple)) or not axes:
+        raise TypeError(f"{where} : « axes » doit être une liste non vide de curseurs {{name, label, values}}, reçu {axes!r}.")
+    if y_scale not in ("linear", "log"):
+        raise ValueError(f"{where} : « y_scale » doit valoir \"linear\" ou \"log\", reçu {y_scale!r}.")
+    axes_out, shape = [], ()
+    for axis in axes:
+        if not isinstance(axis, dict) or not {"name", "label", "values"} <= set(axis):
+            raise TypeError(f"{where} : chaque axe doit être un dictionnaire {{name, label, values}}, reçu {axis!r}.")
+        axis_values = as_float_array(axis["values"], f"values de l'axe {axis['name']}", where)
+        if axis_values.ndim != 1 or len(axis_values) < 2:
+            raise ValueError(f"{where} : l'axe « {axis['name']} » doit avoir au moins 2 valeurs, reçu {axis['values']!r}.")
+        axes_out.append({"name": str(axis["name"]), "label": str(axis["label"]), "values": axis_values.tolist(),
+                         "digits": int(axis.get("digits", 2)), "unit": str(axis.get("unit", ""))})
+        shape += (len(axis_values),)
+    if not readouts and not curves:
+        raise ValueError(f"{where} : donnez au moins un nombre (« readouts ») ou une courbe (« curves ») à afficher.")
+    readouts_out = [{"name": str(r["name"]), "label": str(r["label"]), "digits": int(r.get("digits", 2)),
+                     "unit": str(r.get("unit", "")), "style": r.get("style", "fixed"),
+                     "data": _grid_array(r["data"], shape, f"data de « {r['name']} »", where)} for r in readouts]
+    curves_out = []
+    if curves:
+        if not isinstance(x, dict) or not {"label", "values"} <= set(x):
+            raise TypeError(f"{where} : des courbes demandent « x » = {{label, values}} (les abscisses), reçu {x!r}.")
+        xs = as_float_array(x["values"], "x", where)
+        for c in curves:
+            data = _grid_array(c["data"], shape + (len(xs),), f"data de « {c['name']} »", where)
+            if y_scale == "log" and np.min(c["data"]) <= 0:
+                raise ValueError(f"{where} : la courbe « {c['name']} » a des valeurs ≤ 0, impossibles en échelle log.")
+            if not re.fullmatch(r"#[0-9A-Fa-f]{6}", str(c.get("color", ""))):
+                raise ValueError(f"{where}\xa0: la couleur de «\xa0{c['name']}\xa0» doit s'écrire #RRVVBB "
+                                 f"(prenez-la dans lstm_lib.style.GATE_COLORS), reçu {c.get('color')!r}.")
+            curves_out.append({"name": str(c["name"]), "label": str(c["label"]), "color": str(c["color"]),
+                               "dash": bool(c.get("dash", False)), "data": data})
+        x = {"label": str(x["label"]), "values": xs.tolist()}
+    names = [a["name"] for a in axes_out]
+    start = dict(start or {})
+    values = {}
+    for name, size in zip(names, shape):
+        index = start.pop(name, 0)
+        if isinstance(index, bool) or not isinstance(index, (int, np.integer)) or not 0 <= index < size:
+            raise ValueError(f"{where} : l'indice de départ de « {name} » doit être un entier de 0 à {size - 1}, reçu {index!r}.")
+        values[name] = int(index)
+    if start:
+        raise ValueError(f"{where} : « start » nomme des axes inconnus {sorted(start)} (axes : {names}).")
+    config = {"title": title, "note": note, "axes": axes_out, "readouts": readouts_out, "curves": curves_out,
+              "x": x, "y_label": str(y_label), "y_scale": y_scale, "figure_alt": str(figure_alt)}
+    return GridExplorer(config=config, values=values)

@@ -74,9 +74,12 @@ def _fingerprint(root: Path, files: list[Path]) -> str:
 
 
 def library_fingerprint(root: Path = ROOT) -> str:
-    """Empreinte SHA-256 du code de ``lstm_lib`` (hors exercices) et de ``pyproject.toml``."""
+    """Empreinte SHA-256 de ``lstm_lib`` hors exercices (le Python, le front-end des widgets,
+    ``front/``, que l'état de chaque widget embarque dans la page, et les données) et de
+    ``pyproject.toml``."""
     grading = root / "lstm_lib" / "grading"
-    files = sorted(p for p in (root / "lstm_lib").rglob("*.py") if grading not in p.parents)
+    files = sorted(p for p in (root / "lstm_lib").rglob("*")
+                   if p.is_file() and "__pycache__" not in p.parts and grading not in p.parents)
     return _fingerprint(root, files + [root / "pyproject.toml"])
 
 
@@ -97,8 +100,9 @@ def invalidate_stale_cache(build_dir: Path, root: Path = ROOT) -> bool:
     current = [library_fingerprint(root), exercises_fingerprint(root)]
     previous = stamp.read_text().split() if stamp.is_file() else []
     cleared = False
-    if previous[:1] != current[:1] and cache.exists():
-        shutil.rmtree(cache)
+    if previous[:1] != current[:1] and (cache.exists() or previous):
+        # Même sans cache (déjà vidé), des pages écrites avec l'ancienne lstm_lib restent à refaire.
+        shutil.rmtree(cache, ignore_errors=True)
         cleared = True
     elif previous[1:2] != current[1:2] and cache.exists():
         _forget_exercise_notebooks(cache, root)
@@ -143,8 +147,12 @@ def build(
     root = Path(root).resolve()
     output = Path(output).resolve() if output is not None else root
     build_dir = output / "_build"
-    if invalidate_stale_cache(build_dir, root) and echo:
-        print("lstm_lib a changé : cache d'exécution vidé, tous les cahiers seront ré-exécutés.")
+    if invalidate_stale_cache(build_dir, root):
+        # Sans --all, Sphinx ne relirait que les pages dont la source a changé : les autres
+        # garderaient les sorties (et l'état des widgets) de l'ancienne lstm_lib.
+        all_pages = True
+        if echo:
+            print("lstm_lib a changé : cache d'exécution vidé, tous les cahiers seront ré-exécutés.")
     cmd = jupyter_book_command() + ["build", str(root), "-n", "-W", "--keep-going"]
     if output != root:
         cmd += ["--path-output", str(output)]

@@ -1,11 +1,15 @@
-"""Les scripts du site servis par le site lui-même : MathJax 3, require.js, widgets.
+"""Les scripts du site servis par le site lui-même : MathJax 3 et le chargeur des widgets.
 
 Par défaut, Jupyter Book 1 fait charger à chaque page MathJax, require.js et le
 gestionnaire de widgets Jupyter depuis des CDN publics : hors ligne, les équations
 restent du texte brut et les widgets ne s'affichent pas, et chaque lecture envoie
-l'adresse du lecteur à des tiers. Ici, ces scripts sont installés depuis le registre
-npm aux versions figées par ``package.json`` / ``package-lock.json`` puis copiés dans
-``_build/html/_static/npm/``.
+l'adresse du lecteur à des tiers. Ici, MathJax est installé depuis le registre npm à la
+version figée par ``package.json`` / ``package-lock.json`` ; les formules sont rendues au
+build, en SVG (``tools/site_math.py``), et aucun script de MathJax n'est servi ; Font Awesome
+(CSS et polices) est copié dans ``_build/html/_static/npm/`` ; les widgets (des anywidgets, voir ``lstm_lib/widgets.py``)
+sont montés par ``tools/widgets-loader.js``, copié dans ``_static/lstm/`` : ni require.js
+ni le gestionnaire de widgets Jupyter (3,5 Mo) ne sont plus servis. ``package.json``
+épingle aussi axe-core, que seuls les tests utilisent (``devDependencies``, jamais copié).
 
 Deux usages :
 
@@ -17,9 +21,9 @@ Deux usages :
   ``node_modules`` (pré-étape des tests, ``tools/pretest.d/``).
 
 Pourquoi du code à nous : ni Jupyter Book ni myst-nb ne savent installer ces
-scripts localement (ils ne connaissent que des URL) ; Sphinx copie bien
-``html_static_path``, mais MathJax seul occupe 24 Mo dans ``node_modules`` et l'on
-n'en sert que ce qu'une page peut demander.
+fichiers localement (ils ne connaissent que des URL) ; Sphinx copie bien
+``html_static_path``, mais ``node_modules`` pèse des dizaines de Mo et l'on n'en sert
+que ce qu'une page demande (``FILES``).
 """
 
 from __future__ import annotations
@@ -40,35 +44,31 @@ STAMP = NODE_MODULES / ".lstm-lock.sha256"
 VENDOR = "npm"
 # Chemins relatifs à _static/ : ceux que _config.yml doit citer.
 MATHJAX_PATH = f"{VENDOR}/mathjax/tex-mml-chtml.js"
-REQUIREJS_PATH = f"{VENDOR}/requirejs/require.js"
-WIDGETS_SETUP_PATH = f"{VENDOR}/widgets-setup.js"  # copie de tools/widgets-setup.js
-WIDGETS_PATH = f"{VENDOR}/html-manager/embed-amd.js"
-WIDGET_SCRIPTS = [REQUIREJS_PATH, WIDGETS_SETUP_PATH, WIDGETS_PATH]
+WIDGETS_LOADER_PATH = "lstm/widgets-loader.js"  # copie de tools/widgets-loader.js
+WIDGET_SCRIPTS = [WIDGETS_LOADER_PATH]
 
-# Réglages des widgets (chemins de require.js, MathJax 3) : voir ce fichier.
-WIDGETS_SETUP = Path(__file__).resolve().parent / "widgets-setup.js"
+# Le chargeur des widgets sur le site (anywidget sans noyau) : voir ce fichier.
+WIDGETS_LOADER = Path(__file__).resolve().parent / "widgets-loader.js"
 
 # (paquet npm, fichier ou dossier du paquet, destination sous _static/npm/).
-# MathJax : le composant d'entrée, les polices CHTML, les extensions TeX chargées à
-# la demande (autoload), le menu contextuel et l'accessibilité (explorateur,
-# synthèse vocale) qu'il peut charger ; pas les variantes SVG ni node.
+# MathJax : rien d'autre que sa licence ; les formules sont rendues au build, en SVG, par
+# tools/site_math.py, qui lit MathJax dans node_modules : aucune page ne charge son script.
+# Font Awesome : ses feuilles de style et ses polices, à la place du script fontawesome.js de
+# pydata-sphinx-theme (1,4 Mo ; _templates/static/webpack-macros.html), même version (6.5.2).
 FILES: tuple[tuple[str, str, str], ...] = (
     ("mathjax", "LICENSE", "mathjax/LICENSE"),
-    ("mathjax", "es5/tex-mml-chtml.js", "mathjax/tex-mml-chtml.js"),
-    ("mathjax", "es5/output/chtml", "mathjax/output/chtml"),
-    ("mathjax", "es5/input", "mathjax/input"),
-    ("mathjax", "es5/ui", "mathjax/ui"),
-    ("mathjax", "es5/a11y", "mathjax/a11y"),
-    ("mathjax", "es5/sre", "mathjax/sre"),
-    ("requirejs", "require.js", "requirejs/require.js"),
-    ("requirejs", "package.json", "requirejs/package.json"),
-    ("@jupyter-widgets/html-manager", "dist", "html-manager"),
-    ("@jupyter-widgets/html-manager", "package.json", "html-manager/package.json"),  # licence BSD-3
+    ("@fortawesome/fontawesome-free", "LICENSE.txt", "fontawesome/LICENSE.txt"),
+    ("@fortawesome/fontawesome-free", "css/fontawesome.min.css", "fontawesome/css/fontawesome.min.css"),
+    ("@fortawesome/fontawesome-free", "css/solid.min.css", "fontawesome/css/solid.min.css"),
+    ("@fortawesome/fontawesome-free", "css/brands.min.css", "fontawesome/css/brands.min.css"),
+    ("@fortawesome/fontawesome-free", "webfonts/fa-solid-900.woff2", "fontawesome/webfonts/fa-solid-900.woff2"),
+    ("@fortawesome/fontawesome-free", "webfonts/fa-solid-900.ttf", "fontawesome/webfonts/fa-solid-900.ttf"),
+    ("@fortawesome/fontawesome-free", "webfonts/fa-brands-400.woff2", "fontawesome/webfonts/fa-brands-400.woff2"),
+    ("@fortawesome/fontawesome-free", "webfonts/fa-brands-400.ttf", "fontawesome/webfonts/fa-brands-400.ttf"),
 )
-# Inutiles au navigateur : cartes de sources (6 Mo), le paquet non-AMD, et
-# libembed-amd.js (embed-amd.js sans ses dernières lignes : il contient déjà tout).
+# Inutiles au navigateur : les cartes de sources.
 SKIP_SUFFIXES = (".map",)
-SKIP_NAMES = {"embed.js", "embed.js.LICENSE.txt", "libembed-amd.js"}
+SKIP_NAMES: set[str] = set()
 
 
 class AssetsError(RuntimeError):
@@ -87,9 +87,9 @@ def installed_version(package: str) -> str | None:
 
 
 def pinned_versions() -> dict[str, str]:
-    """Les versions exactes demandées par package.json (``{"mathjax": "3.2.2", …}``)."""
+    """Les versions exactes demandées par package.json (``{"mathjax": "3.2.2", "axe-core": …}``)."""
     manifest = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))
-    return dict(manifest["dependencies"])
+    return {**manifest.get("dependencies", {}), **manifest.get("devDependencies", {})}
 
 
 def is_installed() -> bool:
@@ -106,10 +106,10 @@ def ensure_installed(echo=print) -> bool:
     if npm is None:
         raise AssetsError(
             "npm est introuvable : il faut Node.js (≥ 18) et npm pour installer les scripts "
-            "servis par le site (MathJax, require.js, widgets), versions figées dans "
+            "servis par le site (MathJax) et axe-core (tests), versions figées dans "
             "package-lock.json. Sous Debian/Ubuntu : « apt-get install nodejs npm »."
         )
-    echo("Installation des scripts du site (npm ci : MathJax, require.js, widgets)…")
+    echo("Installation des scripts du site et des tests (npm ci : MathJax, axe-core)…")
     # --ignore-scripts : aucun paquet n'a besoin d'un script d'installation pour
     # fournir les fichiers que l'on copie (seul fontawesome en a un, d'affichage).
     proc = subprocess.run(
@@ -133,13 +133,20 @@ def _ignore(directory: str, names: list[str]) -> set[str]:
     return {n for n in names if n.endswith(SKIP_SUFFIXES) or n in SKIP_NAMES}
 
 
+def _copy_loader(static_dir: Path) -> None:
+    destination = Path(static_dir) / WIDGETS_LOADER_PATH
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(WIDGETS_LOADER, destination)
+
+
 def copy_into(static_dir: Path) -> Path:
-    """Copie les scripts dans ``static_dir/npm`` (recopiés seulement si le verrou ou la liste a changé)."""
+    """Copie les scripts dans ``static_dir/npm`` (recopiés seulement si le verrou ou la liste a changé)
+    et le chargeur des widgets dans ``static_dir/lstm``."""
+    _copy_loader(static_dir)
     target = Path(static_dir) / VENDOR
     stamp = target / ".lock.sha256"
     digest = hashlib.sha256(f"{lock_digest()} {FILES} {sorted(SKIP_NAMES)}".encode()).hexdigest()
     if stamp.is_file() and stamp.read_text().strip() == digest:
-        shutil.copy2(WIDGETS_SETUP, target / "widgets-setup.js")
         return target
     if target.exists():
         shutil.rmtree(target)
@@ -153,7 +160,6 @@ def copy_into(static_dir: Path) -> Path:
             shutil.copytree(src, dst, ignore=_ignore)
         else:
             shutil.copy2(src, dst)
-    shutil.copy2(WIDGETS_SETUP, target / "widgets-setup.js")
     stamp.write_text(digest + "\n")
     return target
 
@@ -172,8 +178,8 @@ def _check_config(app, config) -> None:
     scripts = getattr(config, "nb_ipywidgets_js", None) or {}
     if list(scripts) != WIDGET_SCRIPTS:
         raise ConfigError(
-            f"nb_ipywidgets_js doit charger, dans l'ordre, {WIDGET_SCRIPTS} "
-            f"(copies locales), trouvé {list(scripts)} : voir _config.yml"
+            f"nb_ipywidgets_js doit charger {WIDGET_SCRIPTS} (le chargeur local des "
+            f"widgets), trouvé {list(scripts)} : voir _config.yml"
         )
     for path, attributes in scripts.items():
         for name, value in attributes.items():
@@ -228,6 +234,35 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
     context["script_files"] = unique
 
 
+# Scripts de Sphinx et des extensions que la page lit avant de s'afficher (<script> sans
+# « defer » dans <head>) : Lighthouse (profil mobile) comptait chacun dans le délai du premier
+# affichage du texte. Tous sont différés (« defer » garde leur ordre, et ils s'exécutent avant
+# DOMContentLoaded, où ils se branchent tous), sauf documentation_options.js, que des scripts
+# en ligne de la page complètent aussitôt (DOCUMENTATION_OPTIONS.pagename = …). La page de
+# recherche de Sphinx garde les siens tels quels : un script en ligne y appelle _ready()
+# (doctools.js) dès la lecture.
+KEEP_BLOCKING = ("_static/documentation_options.js",)
+KEEP_BLOCKING_PAGES = ("search",)
+
+
+def _defer_scripts(app, pagename, templatename, context, doctree) -> None:
+    """Ajoute « defer » aux scripts locaux qui n'ont ni « async » ni « defer » (voir KEEP_BLOCKING)."""
+    from sphinx.builders.html._assets import _JavaScript
+
+    scripts = context.get("script_files")
+    if not scripts or pagename in KEEP_BLOCKING_PAGES:
+        return
+    deferred = []
+    for script in scripts:
+        name = str(getattr(script, "filename", "") or "")
+        attributes = dict(getattr(script, "attributes", None) or {})
+        if (isinstance(script, _JavaScript) and name and "://" not in name and name not in KEEP_BLOCKING
+                and not {"async", "defer"} & set(attributes) and attributes.get("type", "text/javascript") == "text/javascript"):
+            script = _JavaScript(script.filename, priority=script.priority, **attributes, defer="defer")
+        deferred.append(script)
+    context["script_files"] = deferred
+
+
 def setup(app):
     # Après myst-nb et sphinx.ext.mathjax (priorité par défaut 500) : on vérifie
     # la configuration qu'ils liront.
@@ -235,6 +270,7 @@ def setup(app):
     app.connect("builder-inited", _install)
     app.connect("build-finished", _copy)
     app.connect("html-page-context", _dedupe_scripts, priority=900)
+    app.connect("html-page-context", _defer_scripts, priority=910)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1.0"}
 
 

@@ -1,6 +1,6 @@
 """Extension Sphinx locale : l'interface du livre en français, jusqu'au bout.
 
-Trois compléments, chargés par ``_config.yml`` (``sphinx.local_extensions``) :
+Cinq compléments, chargés par ``_config.yml`` (``sphinx.local_extensions``) :
 
 1. **Libellés du thème.** Le catalogue français de sphinx-book-theme 1.x ne
    traduit pas certains boutons d'en-tête (« Repository », « Suggest edit »,
@@ -19,6 +19,16 @@ Trois compléments, chargés par ``_config.yml`` (``sphinx.local_extensions``) :
    (« Hochreiter and Schmidhuber [HS97] ») ; ``label_fr`` écrit « et » (« et
    al. » reste, en usage aussi en français). Activé par
    ``bibtex_reference_style: label_fr``.
+
+4. **Titres des solutions.** sphinx-exercise écrit « Solution de » suivi du renvoi vers
+   l'exercice, « Exercice 2.1 » : « Solution de Exercice 2.1 ». Après ses transformations,
+   le titre devient « Solution de l’exercice 2.1 » (le renvoi garde son lien).
+
+5. **Bouton des blocs repliés.** sphinx-togglebutton écrit son nom accessible en dur dans
+   son script, « Toggle hidden content », cinq fois par page ; sa configuration ne règle que
+   l'infobulle. À la fin du build, la copie servie par le site reçoit un nom français ; si
+   une nouvelle version du script ne contient plus la phrase, le build échoue au lieu de
+   laisser l'anglais passer.
 """
 
 from __future__ import annotations
@@ -138,7 +148,49 @@ def _compile(src_root: Path, dest_root: Path) -> None:
             write_mo(f, catalog)
 
 
+SOLUTION_TO = "Solution de"  # « Solution to » dans le catalogue français de sphinx-exercise
+TOGGLE_LABEL_EN = 'aria-label="Toggle hidden content"'
+TOGGLE_LABEL_FR = 'aria-label="Afficher ou masquer le contenu"'
+
+
+def french_solution_titles(app, doctree, docname) -> None:
+    """« Solution de Exercice 2.1 » → « Solution de l’exercice 2.1 » (voir 4. ci-dessus)."""
+    from docutils import nodes
+    from sphinx_exercise.nodes import solution_node
+
+    for solution in doctree.findall(solution_node):
+        title = solution.children[0] if solution.children else None
+        if not isinstance(title, nodes.title) or len(title.children) < 2 or not isinstance(title[0], nodes.Text) or title[0].astext().strip() != SOLUTION_TO:
+            continue
+        reference = title[1]
+        texts = list(reference.findall(nodes.Text))
+        if not texts or not texts[0].astext().lstrip().startswith("Exercice"):
+            continue
+        first = texts[0]
+        first.parent.replace(first, nodes.Text(first.astext().lstrip().replace("Exercice", "exercice", 1)))
+        title.replace(title[0], nodes.Text(SOLUTION_TO + " l’"))
+
+
+def french_toggle_button(app, exception) -> None:
+    """Le nom accessible des boutons de sphinx-togglebutton, en français (voir 5. ci-dessus)."""
+    if exception is not None or app.builder is None or app.builder.format != "html":
+        return
+    from sphinx.errors import ExtensionError
+
+    script = Path(app.outdir) / "_static" / "togglebutton.js"
+    if not script.is_file():
+        return
+    text = script.read_text(encoding="utf-8")
+    if TOGGLE_LABEL_FR in text:
+        return
+    if TOGGLE_LABEL_EN not in text:
+        raise ExtensionError(f"{script} ne contient plus {TOGGLE_LABEL_EN} : revoir tools/sphinx_fr.py (5.)")
+    script.write_text(text.replace(TOGGLE_LABEL_EN, TOGGLE_LABEL_FR), encoding="utf-8")
+
+
 def setup(app):
+    app.connect("doctree-resolved", french_solution_titles)
+    app.connect("build-finished", french_toggle_button)
     dest = Path(app.doctreedir) / "_locales"
     _compile(HERE / "locales", dest)
     app.add_message_catalog(CATALOG, str(dest))

@@ -28,6 +28,7 @@ import os
 import re
 import sys
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -51,8 +52,11 @@ PAGE_TIMEOUT_MS = 60_000  # machine chargée : large, ce n'est pas une mesure de
 # Ce que la page montre une fois chargée, MathJax et widgets compris (voir PAGE_PROBE).
 PAGE_PROBE = (Path(__file__).parent / "page_probe.js").read_text(encoding="utf-8")
 WIDGET_VIEW = 'script[type="application/vnd.jupyter.widget-view+json"]'
+# tools/widgets-loader.js monte chaque widget à l'approche du lecteur ; mountAll() les monte tous
+# (comme pour l'impression) et chaque vue reçoit data-widget = rendered, kernel-only ou error.
+MOUNT_ALL_WIDGETS = """async () => { if (window.lstmWidgets) await window.lstmWidgets.mountAll(); }"""
 WIDGETS_DONE = f"""() => [...document.querySelectorAll('{WIDGET_VIEW}')].every(
-    s => s.parentElement.querySelector('.jupyter-widgets, .widget-subarea, img.jupyter-widget'))"""
+    s => s.parentElement.querySelector('.lstm-widget[data-widget]'))"""
 
 
 def site_pages(html_dir: Path) -> list[str]:
@@ -124,24 +128,22 @@ def browser_context(tmp_path_factory):
             f"Chromium est introuvable ({CHROMIUM}) : lancez tools/pretest.d/20-chromium.sh "
             "(apt-get install chromium) ou indiquez son chemin dans la variable CHROMIUM."
         )
-    from playwright.sync_api import sync_playwright
-
     profile = tmp_path_factory.mktemp("chromium-profile")
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(profile),
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=CHROMIUM_ARGS,
-            locale="fr-FR",
-            viewport=VIEWPORT,
-            service_workers="block",
-        )
-        context.set_default_timeout(PAGE_TIMEOUT_MS)
-        try:
-            yield context
-        finally:
-            context.close()
+    # Le pilote de la session (voir playwright_driver).
+    context = playwright_driver().chromium.launch_persistent_context(
+        str(profile),
+        executable_path=str(CHROMIUM),
+        headless=True,
+        args=CHROMIUM_ARGS,
+        locale="fr-FR",
+        viewport=VIEWPORT,
+        service_workers="block",
+    )
+    context.set_default_timeout(PAGE_TIMEOUT_MS)
+    try:
+        yield context
+    finally:
+        context.close()
 
 
 def is_same_origin(url: str, origin: str) -> bool:
@@ -204,9 +206,11 @@ def _wait_until_rendered(page, PlaywrightTimeout, pending: set) -> None:
     )
     _settle(page, pending)
     if page.query_selector(WIDGET_VIEW):
-        # Le gestionnaire de widgets insère chaque vue à côté de son <script>.
+        # Le chargeur insère chaque vue à côté de son <script> ; on les monte toutes.
         # Délai dépassé : on relève quand même, le test dira quel widget manque.
         try:
+            page.wait_for_function("() => document.readyState === 'complete' && 'lstmWidgets' in window", timeout=20_000)
+            page.evaluate(MOUNT_ALL_WIDGETS)
             page.wait_for_function(WIDGETS_DONE, timeout=20_000)
         except PlaywrightTimeout:
             pass
@@ -307,3 +311,85 @@ def crawl(built_book, built_html, site_server, browser_context) -> dict[str, Pag
         target = shots / page_path.replace(".html", ".png") if is_book_page else None
         visits[page_path] = open_page(browser_context, site_server, page_path, screenshot=target)
     return visits
+
+
+# --- Contextes à la demande : thème clair ou sombre, bureau ou téléphone ------------------
+
+PHONE_VIEWPORT = {"width": 390, "height": 844}
+THEME_MODES = ("light", "dark")
+# MathJax (chargé en « defer ») a fini, puis tous les widgets sont montés.
+RENDERED_JS = """async () => {
+    if (document.querySelector('script[src*="mathjax"]')) {
+        for (let i = 0; i < 600 && !(window.MathJax && MathJax.startup && MathJax.startup.promise); i++)
+            await new Promise(r => setTimeout(r, 100));
+        if (window.MathJax && MathJax.startup) await MathJax.startup.promise;
+    }
+    if (document.querySelector('script[src*="widgets-loader"]')) {
+        for (let i = 0; i < 600 && !window.lstmWidgets; i++) await new Promise(r => setTimeout(r, 50));
+        if (window.lstmWidgets) await window.lstmWidgets.mountAll();
+    }
+    return document.documentElement.dataset.theme || null;
+}"""
+
+
+_PLAYWRIGHT = None
+
+
+def playwright_driver():
+    """Le pilote Playwright de la session, démarré une fois : l'API synchrone refuse d'en
+    démarrer un second tant que le premier (celui de ``browser_context``) tourne."""
+    global _PLAYWRIGHT
+    if _PLAYWRIGHT is None:
+        import atexit
+
+        from playwright.sync_api import sync_playwright
+
+        _PLAYWRIGHT = sync_playwright().start()
+        atexit.register(_PLAYWRIGHT.stop)
+    return _PLAYWRIGHT
+
+
+@contextmanager
+def chromium():
+    """Un Chromium sans tête (paquet Debian) dont on ouvre des contextes à la demande."""
+    if not CHROMIUM.is_file():
+        pytest.fail(f"Chromium est introuvable ({CHROMIUM}) : lancez tools/pretest.d/20-chromium.sh.")
+    browser = playwright_driver().chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+    try:
+        yield browser
+    finally:
+        browser.close()
+
+
+def new_context(browser, origin: str, *, phone: bool = False, mode: str = "light"):
+    """Un contexte neuf : langue française, thème ``mode`` (clair ou sombre, retenu par le thème
+    dans localStorage), écran de bureau ou de téléphone (390 × 844, tactile). Toute requête vers
+    une autre origine est interrompue et notée dans ``context.external``."""
+    options = {"locale": "fr-FR", "service_workers": "block"}
+    if phone:
+        options.update(viewport=PHONE_VIEWPORT, is_mobile=True, has_touch=True, device_scale_factor=2)
+    else:
+        options.update(viewport=VIEWPORT)
+    context = browser.new_context(**options)
+    context.set_default_timeout(PAGE_TIMEOUT_MS)
+    context.add_init_script(f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}');")
+    context.external = []
+
+    def route(route_request):
+        url = route_request.request.url
+        if is_same_origin(url, origin):
+            route_request.continue_()
+        else:
+            context.external.append(url)
+            route_request.abort()
+
+    context.route("**/*", route)
+    return context
+
+
+def load(context, server: SiteServer, page_path: str):
+    """Ouvre une page et attend MathJax et les widgets ; rend (page, thème appliqué)."""
+    page = context.new_page()
+    page.goto(server.url(page_path), wait_until="load")
+    theme = page.evaluate(RENDERED_JS)
+    return page, theme

@@ -30,25 +30,26 @@
     if (/\\\[|\\\]|\\\(|\\\)|\$\$/.test(text) || /\$[^$\n]*\\[A-Za-z]+[^$\n]*\$/.test(text)) rawTex.push(short(text));
   }
 
-  // Widgets : chaque zone de sortie de widget est rendue (vue visible, sans erreur),
-  // ou son image statique de repli (img.jupyter-widget, convention ipywidgets) est visible.
+  // Widgets : chaque vue est montée par tools/widgets-loader.js (data-widget="rendered", visible,
+  // avec ses curseurs), redessinée sans contrôle (data-widget="static" : barre de progression,
+  // texte) ou remplacée par un renvoi vers Binder/Colab (data-widget="kernel-only", sans aucun
+  // contrôle : pas de contrôle mort).
   const widgetState = document.querySelector('script[type="application/vnd.jupyter.widget-state+json"]');
   const widgets = [...document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]')].map((script) => {
     let modelId = null;
     try { modelId = JSON.parse(script.textContent).model_id; } catch (e) { /* relevé tel quel */ }
-    const area = script.parentElement;
-    const views = [...area.querySelectorAll(".jupyter-widgets, .widget-subarea, .lm-Widget")].filter(visible);
-    const box = views.length ? views[0].getBoundingClientRect() : null;
-    const controls = area.querySelectorAll("input, select, button, textarea, .widget-readout, .widget-label").length;
-    const errorViews = [...area.querySelectorAll(".jupyter-widgets-error-widget, .widget-error")].length;
-    const fallback = [...area.querySelectorAll("img.jupyter-widget")].filter(visible).length;
+    const view = script.parentElement.querySelector(".lstm-widget");
+    const status = view ? view.getAttribute("data-widget") : null;
+    const box = view ? view.getBoundingClientRect() : null;
+    const controls = view ? view.querySelectorAll("input, select, button, textarea").length : 0;
     return {
       modelId,
-      rendered: views.length > 0 && box.width > 20 && box.height > 20 && errorViews === 0,
+      status,
+      rendered: status === "rendered" && visible(view) && box.width > 20 && box.height > 20 && controls > 0,
       controls,
-      errorViews,
-      fallback: fallback > 0,
-      text: short(area.innerText || "", 200),
+      errorViews: status === "error" ? 1 : 0,
+      fallback: (status === "kernel-only" || status === "static") && controls === 0 && visible(view),
+      text: short(view ? view.innerText || "" : "", 200),
     };
   });
 

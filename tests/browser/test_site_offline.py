@@ -2,9 +2,10 @@
 
 Complète ``test_browser_pages.py`` (qui observe les requêtes réelles dans Chromium) :
 ici, on lit chaque fichier du site, y compris ce qu'une page ne charge qu'après un
-clic. Les scripts de MathJax 3, require.js et du gestionnaire de widgets viennent de
-``node_modules`` (``package.json`` / ``package-lock.json``, copiés par
-``tools/site_assets.py``) et sont servis depuis ``_static/npm/``.
+clic. MathJax 3 vient de ``node_modules`` (``package.json`` / ``package-lock.json``,
+copié par ``tools/site_assets.py``) et est servi depuis ``_static/npm/`` ; les widgets
+(anywidget) sont montés par ``_static/lstm/widgets-loader.js`` (``tools/widgets-loader.js``),
+avec le code que chaque widget porte dans son état.
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ LOADING_LINK_RELS = {"stylesheet", "preload", "modulepreload", "prefetch", "icon
 LOADING_DATA_ATTRIBUTES = ("data-jupyter-widgets-cdn", "data-src", "data-main")
 
 ABSOLUTE_URL = re.compile(r"""(?:https?:)?//[A-Za-z0-9.-]+\.[A-Za-z]{2,}[^\s"'`)<>\\]*""")
+# Des identifiants d'espaces de noms XML, qui ont la forme d'une adresse mais ne se chargent jamais
+# (document.createElementNS dans le front-end des widgets).
+XML_NAMESPACES = {"http://www.w3.org/2000/svg"}
 CSS_URL = re.compile(r"""(?:url\(\s*['"]?|@import\s+['"])([^'")\s]+)""")
 # Hôtes de CDN et de pisteurs : ce qu'un script ne doit pas aller chercher.
 THIRD_PARTY_HOSTS = re.compile(
@@ -52,23 +56,9 @@ THIRD_PARTY_HOSTS = re.compile(
 )
 
 # Les seules mentions de tiers tolérées dans le JavaScript du site, chacune avec sa raison.
-# (chemin sous _static/, hôte) → raison
-ALLOWED_IN_SCRIPTS = {
-    ("npm/mathjax/", "cdn.jsdelivr.net"): "MathJax : liste des CDN connus (pour retrouver "
-    "son propre dossier) et chemins de secours de SRE réservés à Internet Explorer ; le "
-    "dossier [mathjax] est ici _static/npm/mathjax (vérifié dans le navigateur)",
-    ("npm/mathjax/", "unpkg.com"): "idem (liste des CDN connus de MathJax)",
-    ("npm/mathjax/", "cdnjs.cloudflare.com"): "idem",
-    ("npm/mathjax/", "api.cdnjs.com"): "idem",
-    ("npm/mathjax/", "rawcdn.githack.com"): "idem",
-    ("npm/mathjax/", "gitcdn.xyz"): "idem",
-    ("npm/mathjax/", "cdn.statically.io"): "idem",
-    ("npm/mathjax/", "www.mathjax.org"): "liens de la boîte « À propos » du menu MathJax",
-    ("npm/html-manager/", "cdn.jsdelivr.net"): "CDN par défaut des modules de widgets "
-    "inconnus, remplacé par data-jupyter-widgets-cdn (test_widget_scripts_are_local)",
-    ("npm/html-manager/", "fonts.googleapis.com"): "@import d'ipywidgets commenté dans "
-    "une feuille de style embarquée (test_html_manager_google_font_import_is_commented)",
-}
+# (chemin sous _static/, hôte) → raison. MathJax n'est plus servi (formules rendues au build) ;
+# le site ne sert aucun autre script de tiers qui nomme un CDN.
+ALLOWED_IN_SCRIPTS: dict[tuple[str, str], str] = {}
 # Thebe (« Code en direct ») : sphinx-thebe écrit l'adresse de thebe sur unpkg dans chaque
 # page, mais ne la charge qu'au clic du lecteur, qui lance alors un noyau sur mybinder.org.
 # Le registre npm ne fournit pas thebe 0.8.2 (celui qu'attend sphinx-thebe 0.3.1).
@@ -166,7 +156,7 @@ def test_pages_load_nothing_from_another_origin(parsed_pages):
             if "widget-state" in kind:
                 # Un widget qui afficherait une image ou une page d'ailleurs.
                 problems += [f"{page} : état de widget {url}" for url in ABSOLUTE_URL.findall(text)
-                             if "://" in url or url.startswith("//")]
+                             if ("://" in url or url.startswith("//")) and url not in XML_NAMESPACES]
     assert parsed_pages
     assert not problems, "chargements hors du site :\n  " + "\n  ".join(problems)
 
@@ -196,88 +186,129 @@ def test_scripts_name_no_third_party_host(built_html):
     assert not problems, "adresses de tiers dans les scripts du site :\n  " + "\n  ".join(problems)
 
 
-def test_html_manager_google_font_import_is_commented(built_html):
-    embed = (built_html / "_static/npm/html-manager/embed-amd.js").read_text(encoding="utf-8")
-    mentions = [m.start() for m in re.finditer(r"fonts\.googleapis\.com", embed)]
-    assert mentions
-    for start in mentions:
-        assert embed[:start].endswith("/* @import url('https://"), embed[start - 80:start + 40]
-
-
-def _pinned() -> dict[str, str]:
-    return json.loads((ROOT / "package.json").read_text(encoding="utf-8"))["dependencies"]
+def _pinned(section: str = "dependencies") -> dict[str, str]:
+    return json.loads((ROOT / "package.json").read_text(encoding="utf-8")).get(section, {})
 
 
 def test_front_end_versions_are_pinned_and_locked():
     pinned = _pinned()
-    assert set(pinned) == {"mathjax", "requirejs", "@jupyter-widgets/html-manager"}
-    for name, version in pinned.items():
+    assert set(pinned) == {"mathjax", "@fortawesome/fontawesome-free"}
+    assert set(_pinned("devDependencies")) == {"axe-core"}, "axe-core : tests d'accessibilité seulement"
+    everything = {**pinned, **_pinned("devDependencies")}
+    for name, version in everything.items():
         assert re.fullmatch(r"\d+\.\d+\.\d+", version), f"{name} : version non figée {version!r}"
-    assert pinned["mathjax"].startswith("3."), "MathJax 3 (la configuration de Sphinx est celle de la v3)"
-    # ipywidgets 8 embarque ses widgets avec @jupyter-widgets/html-manager 1.0.x.
-    assert pinned["@jupyter-widgets/html-manager"].startswith("1.0.")
+    assert pinned["mathjax"].startswith("3."), "MathJax 3 (tools/mathjax-prerender.cjs suit son API)"
     lock = json.loads((ROOT / "package-lock.json").read_text(encoding="utf-8"))
-    for name, version in pinned.items():
+    for name, version in everything.items():
         assert lock["packages"][f"node_modules/{name}"]["version"] == version, name
         assert lock["packages"][f"node_modules/{name}"]["integrity"].startswith("sha512-"), name
 
 
+def test_font_awesome_matches_the_theme():
+    """Le CSS de Font Awesome remplace le script du thème : même version, sinon des icônes manquent."""
+    from pydata_sphinx_theme import __file__ as theme_init
+
+    notice = Path(theme_init).parent / "theme/pydata_sphinx_theme/static/scripts/fontawesome.js.LICENSE.txt"
+    theme_version = re.search(r"Font Awesome Free (\d+\.\d+\.\d+)", notice.read_text(encoding="utf-8")).group(1)
+    assert _pinned()["@fortawesome/fontawesome-free"] == theme_version
+
+
 def test_front_end_files_are_served_by_the_site(built_html):
     vendor = built_html / "_static/npm"
-    pinned = _pinned()
-    mathjax = (vendor / "mathjax/tex-mml-chtml.js").read_text(encoding="utf-8")
-    assert f'VERSION="{pinned["mathjax"]}"' in mathjax.replace(" ", "")
-    assert any((vendor / "mathjax/output/chtml/fonts/woff-v2").glob("*.woff"))
-    require = (vendor / "requirejs/require.js").read_text(encoding="utf-8")
-    assert f"version = '{pinned['requirejs']}'" in require
-    assert (vendor / "html-manager/embed-amd.js").stat().st_size > 1_000_000
+    assert (vendor / "mathjax/LICENSE").is_file()
+    assert not list((vendor / "mathjax").rglob("*.js")), "aucune page ne charge MathJax : rien à servir"
+    for name in ("fontawesome.min.css", "solid.min.css", "brands.min.css"):
+        assert (vendor / "fontawesome/css" / name).is_file(), name
+    assert (vendor / "fontawesome/webfonts/fa-solid-900.woff2").is_file()
+    loader = built_html / "_static/lstm/widgets-loader.js"
+    assert loader.read_bytes() == (ROOT / "tools/widgets-loader.js").read_bytes()
+    assert loader.stat().st_size < 10_000, "le chargeur des widgets doit rester petit"
     assert not list(vendor.rglob("*.map")), "cartes de sources copiées pour rien"
+    assert not (vendor / "html-manager").exists() and not (vendor / "requirejs").exists()
+    assert not (vendor / "axe-core").exists(), "axe-core ne sert qu'aux tests"
 
 
-def test_math_pages_load_the_local_mathjax(parsed_pages, built_html):
-    pages_with_math = 0
+def test_no_page_loads_the_font_awesome_script(parsed_pages):
+    """Les icônes viennent du CSS de Font Awesome (_templates/static/webpack-macros.html)."""
+    pages = 0
+    for page, parsed in parsed_pages.items():
+        sources = [url for where, url in parsed.loads]
+        assert not any("fontawesome.js" in url for url in sources), page
+        if page == "index.html":
+            continue  # redirection vers la première page, sans thème
+        pages += 1
+        assert any("npm/fontawesome/css/solid.min.css" in url for url in sources), page
+    assert pages > 0
+
+
+def test_math_is_rendered_at_build_time(parsed_pages, built_html):
+    """Chaque formule arrive dans la page déjà rendue (SVG + MathML caché) ; aucune page ne charge MathJax."""
+    pages_with_math = formulas = 0
     for page, parsed in parsed_pages.items():
         text = (built_html / page).read_text(encoding="utf-8")
-        sources = [url for where, url in parsed.loads if "mathjax" in url.lower()]
-        if 'class="math' in text:
-            pages_with_math += 1
-            assert sources, f"{page} a des équations mais ne charge pas MathJax"
-        for url in sources:
-            assert urlsplit(url).path.endswith("_static/npm/mathjax/tex-mml-chtml.js"), (page, url)
+        scripts = [url for where, url in parsed.loads if "mathjax" in url.lower() and where.startswith("<script")]
+        assert not scripts and "window.MathJax" not in text, (page, scripts)
+        elements = re.findall(r'<(span|div) class="math notranslate nohighlight"[^>]*>(.*?)</\1>', text, re.S)
+        if not elements:
+            continue
+        pages_with_math += 1
+        formulas += len(elements)
+        for _tag, body in elements:
+            assert "<mjx-container" in body and "<svg" in body and "<mjx-assistive-mml" in body, (page, body[:200])
+            assert not re.search(r"\\[(\[]", re.sub(r"<[^>]+>", "", body)), (page, "TeX brut", body[:200])
+        assert "_static/lstm/mathjax.css" in text, page
+    print(f"{formulas} formules rendues au build sur {pages_with_math} pages")
     assert pages_with_math > 0
+    assert "mjx-container" in (built_html / "_static/lstm/mathjax.css").read_text(encoding="utf-8")
 
 
-def test_widget_scripts_are_local(parsed_pages, built_html):
-    """Les pages à widgets chargent require.js puis le gestionnaire depuis le site."""
+def test_widget_pages_load_only_the_local_loader(parsed_pages, built_html):
+    """Les pages à widgets chargent le chargeur du site (différé) ; aucune autre ne le charge."""
     pages_with_widgets = 0
     for page, parsed in parsed_pages.items():
         text = (built_html / page).read_text(encoding="utf-8")
+        sources = [s["src"] for s in parsed.widget_scripts]
+        loaders = [s for s in parsed.widget_scripts if s["src"].split("?")[0].endswith("_static/lstm/widgets-loader.js")]
+        assert not any(re.search(r"require(\.min)?\.js|embed-amd\.js|html-manager", src) for src in sources), (page, sources)
         if "application/vnd.jupyter.widget-view+json" not in text:
+            assert not loaders, f"{page} charge le chargeur des widgets sans en avoir"
             continue
         pages_with_widgets += 1
-        sources = [s["src"] for s in parsed.widget_scripts]
-        require = [i for i, src in enumerate(sources) if "npm/requirejs/require.js" in src]
-        embed = [i for i, src in enumerate(sources) if "npm/html-manager/embed-amd.js" in src]
-        paths = [i for i, src in enumerate(sources) if "npm/widgets-setup.js" in src]
-        assert require and paths and embed and require[0] < paths[0] < embed[0], (page, sources)
-        manager = next(s for s in parsed.widget_scripts if "embed-amd.js" in s["src"])
-        assert not _is_external(manager.get("data-jupyter-widgets-cdn", "https://")), manager
+        assert len(loaders) == 1 and "defer" in loaders[0], (page, sources)
     assert pages_with_widgets > 0
 
 
-def test_widgets_only_use_modules_bundled_in_the_manager(parsed_pages):
-    """Un widget d'une autre bibliothèque irait chercher son code sur un CDN : il n'y en a pas."""
-    bundled = {"@jupyter-widgets/base", "@jupyter-widgets/controls", "@jupyter-widgets/output"}
+def test_widgets_carry_their_own_front_end(parsed_pages):
+    """Chaque widget du site est un anywidget qui porte son module : rien à chercher ailleurs.
+
+    Un widget ipywidgets ordinaire ne peut rien faire sans noyau (le chargeur le remplace par
+    un renvoi vers Binder ou Colab) ; seuls les modules de base de sa mise en page sont tolérés.
+    """
+    layout_only = {"@jupyter-widgets/base"}
     seen = set()
     for page, parsed in parsed_pages.items():
         for kind, text in parsed.inline_scripts:
             if kind != "application/vnd.jupyter.widget-state+json":
                 continue
-            state = json.loads(text)["state"]
-            for model_id, model in state.items():
-                for key in ("model_module", "view_module"):
-                    module = model.get(key)
-                    if module:
-                        seen.add(module)
-                        assert module in bundled, f"{page} : widget {model_id} utilise {module}"
-    assert seen, "aucun état de widget dans le site"
+            for model_id, model in json.loads(text)["state"].items():
+                module = model.get("model_module")
+                seen.add(module)
+                if module == "anywidget":
+                    esm = model["state"].get("_esm", "")
+                    assert "export default" in esm and not re.search(r"^\s*import\s", esm, re.M), (
+                        f"{page} : widget {model_id} sans module autonome (un import irait le chercher ailleurs)")
+                    assert set(ABSOLUTE_URL.findall(esm)) <= XML_NAMESPACES, f"{page} : widget {model_id} nomme une adresse"
+    assert "anywidget" in seen, "aucun anywidget dans le site"
+
+
+def test_live_code_button_says_where_it_goes(built_html):
+    """« Code en direct » (Thebe) contacte mybinder.org, au clic seulement : le bouton le dit."""
+    buttons = 0
+    for page in _html_pages(built_html):
+        text = page.read_text(encoding="utf-8")
+        for button in re.findall(r'<button[^>]*btn-launch-thebe[^>]*>.*?</button>', text, re.S):
+            buttons += 1
+            title = re.search(r'title="([^"]*)"', button).group(1)
+            assert "mybinder.org" in title and "clic" in title, (page.name, title)
+            assert "Code en direct (mybinder.org)" in button, page.name
+    assert buttons > 0

@@ -1,0 +1,392 @@
+"""Les widgets répondent au lecteur sur le site, sans noyau : souris et clavier, nombres de lstm_lib.
+
+Pour chaque widget de chaque page du livre (pages lues dans ``_toc.yml`` : un chapitre ajouté
+est vérifié sans toucher à ces tests), et pour chaque widget que ``lstm_lib.widgets`` sait
+construire (page de test faite ici, avec le même chargeur que le site) : chaque curseur est
+réglé à deux positions à la souris et à trois au clavier (flèche droite, Début, Fin) ; après
+chaque réglage, on relit tout ce que le widget affiche (nombres, texte des curseurs, courbes et
+barres) et on le compare à ``Explorer.shown``, calculé par les fonctions du livre (≤ 1e-6 ;
+texte écrit comme ``format_fr``). La vitesse de mise à jour (≤ 100 ms) se mesure dans
+``benchmarks/bench_site.py``, jamais ici.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from browser_fixtures import SiteServer, chromium, load, new_context
+
+from conftest import ROOT, toc_docnames
+from lstm_lib import constant_gate_memory, half_life
+from lstm_lib.style import format_fr
+from lstm_lib.widgets import (
+    Explorer,
+    cell_explorer,
+    gate_bias_explorer,
+    gradient_decay_explorer,
+    grid_explorer,
+    half_life_explorer,
+    memory_explorer,
+    saturation_explorer,
+)
+
+STATE_SCRIPT = re.compile(r'<script type="application/vnd\.jupyter\.widget-state\+json">(.*?)</script>', re.S)
+VIEW_SCRIPT = "application/vnd.jupyter.widget-view+json"
+TOLERANCE = 1e-6
+
+# Les aides des cahiers d'exercices 1 à 4 sont encore des cellules « widgets.interact » (un
+# noyau est nécessaire) : le flux « exercises » régénère ces cahiers, et leurs cellules
+# passeront aux fonctions de lstm_lib.widgets à l'intégration. D'ici là, le site y écrit où
+# trouver un noyau, sans contrôle mort. Une page qui n'en a plus doit quitter cette liste.
+KERNEL_ONLY_UNTIL_SWITCHED = {
+    "exercises/ex01_pourquoi_lstm.html",
+    "exercises/ex02_portes.html",
+    "exercises/ex03_memoire.html",
+    "exercises/ex04_filtre_adaptatif.html",
+}
+
+READ_WIDGET = """(root) => {
+  const nameOf = (input) => {
+    const ids = (input.getAttribute('aria-labelledby') || '').split(/\\s+/).filter(Boolean);
+    if (ids.length) return ids.map((id) => (document.getElementById(id) || {}).textContent || '').join(' ').trim();
+    return [...(input.labels || [])].map((l) => l.textContent.trim()).join(' ') || input.getAttribute('aria-label') || '';
+  };
+  return {
+    kind: root.dataset.kind,
+    sliders: [...root.querySelectorAll('input[type=range]')].map((i) => ({
+      name: i.dataset.slider, value: i.value, min: i.min, max: i.max, step: i.step,
+      valuetext: i.getAttribute('aria-valuetext'), label: nameOf(i),
+      readout: (i.parentElement.querySelector('output') || {}).textContent || null })),
+    readouts: [...root.querySelectorAll('[data-readout]')].map((e) => ({
+      name: e.dataset.readout, index: e.dataset.index === undefined ? null : Number(e.dataset.index),
+      value: e.dataset.value, digits: e.dataset.digits === undefined ? null : Number(e.dataset.digits),
+      style: e.dataset.style || 'fixed', text: e.textContent })),
+    lines: [...root.querySelectorAll('polyline[data-series]')].map((e) => ({ name: e.dataset.series, points: e.getAttribute('points') })),
+    bars: [...root.querySelectorAll('rect[data-series]')].map((e) => ({
+      name: e.dataset.series, index: Number(e.dataset.index), height: Number(e.getAttribute('height')) })),
+    figure: root.querySelector('.lstm-x-figure') ? root.querySelector('.lstm-x-figure').getAttribute('aria-label') : null,
+  };
+}"""
+
+
+def _slider_specs(widget: Explorer) -> dict[str, dict]:
+    specs = widget.config.get("sliders") or widget.config.get("axes")
+    return {spec["name"]: spec for spec in specs}
+
+
+def _values_from_dom(widget: Explorer, sliders: list[dict]) -> dict:
+    """La position des curseurs lue dans la page, au format de ``widget.values``."""
+    values: dict = {}
+    for slider in sliders:
+        name, _, index = slider["name"].partition(".")
+        value = float(slider["value"])
+        if widget.kind == "grid":
+            value = int(value)
+        if index:
+            values.setdefault(name, [])
+            assert int(index) == len(values[name]), slider["name"]
+            values[name].append(value)
+        else:
+            values[name] = value
+    return values
+
+
+def _line_problem(points: str, expected: list[float], log: bool) -> str | None:
+    xy = np.array([[float(v) for v in p.split(",")] for p in points.split()])
+    want = np.log10(expected) if log else np.asarray(expected, dtype=float)
+    if len(xy) != len(want):
+        return f"{len(xy)} points tracés, {len(want)} attendus"
+    if np.any(np.diff(xy[:, 0]) <= 0):
+        return "abscisses non croissantes"
+    y = xy[:, 1]
+    if np.ptp(want) < 1e-12:
+        return None if np.ptp(y) < 0.6 else "courbe constante attendue"
+    slope, intercept = np.polyfit(want, y, 1)
+    residual = float(np.max(np.abs(intercept + slope * want - y)))
+    if slope >= 0 or residual > 0.75:
+        return f"la courbe ne suit pas les valeurs de lstm_lib (écart {residual:.2f} px, pente {slope:.1f})"
+    return None
+
+
+def check_widget(page, root, widget: Explorer, moment: str) -> list[str]:
+    """Compare tout ce que montre le widget à ``widget.shown`` ; rend la liste des écarts."""
+    seen = root.evaluate(READ_WIDGET)
+    where = f"{widget.kind} ({moment})"
+    problems = []
+    specs = _slider_specs(widget)
+    values = _values_from_dom(widget, seen["sliders"])
+    expected = widget.shown(values)
+    for slider in seen["sliders"]:
+        spec = specs[slider["name"].partition(".")[0]]
+        value = float(slider["value"])
+        shown_value = spec["values"][int(value)] if "values" in spec else value
+        text = format_fr(shown_value, spec.get("digits", 2)) + ("\u00a0" + spec["unit"] if spec.get("unit") else "")
+        if slider["valuetext"] != text or slider["readout"] != text:
+            problems.append(f"{where} : curseur {slider['name']} = {value}, lu « {slider['readout']} » / "
+                            f"aria-valuetext « {slider['valuetext']} », attendu « {text} »")
+        if len(slider["label"]) < 3:
+            problems.append(f"{where} : curseur {slider['name']} sans nom accessible")
+    displayed = set()
+    for readout in seen["readouts"]:
+        name, index = readout["name"], readout["index"]
+        displayed.add(name)
+        want = expected[name] if index is None else expected[name][index]
+        if want is None:
+            problems.append(f"{where} : {name} affiché alors qu'il n'est pas défini")
+            continue
+        got = float(readout["value"])
+        if math.isinf(want) or math.isinf(got):
+            if got != want:
+                problems.append(f"{where} : {name} = {got}, attendu {want}")
+            continue
+        if abs(got - want) > TOLERANCE:
+            problems.append(f"{where} : {name}[{index}] = {got}, lstm_lib donne {want}")
+        if readout["digits"] is not None:
+            text = format_fr(want + 0.0, readout["digits"], style=readout["style"])
+            if readout["text"] != text:
+                problems.append(f"{where} : {name}[{index}] écrit « {readout['text']} », attendu « {text} »")
+    log = widget.config.get("y_scale") == "log"
+    for line in seen["lines"]:
+        displayed.add(line["name"])
+        problem = _line_problem(line["points"], expected[line["name"]], log)
+        if problem:
+            problems.append(f"{where} : courbe {line['name']} : {problem}")
+    if seen["bars"]:
+        heights = np.array([b["height"] for b in seen["bars"]])
+        want = np.array([abs(expected[b["name"]][b["index"]]) for b in seen["bars"]])
+        displayed |= {b["name"] for b in seen["bars"]}
+        scale = float(heights @ want / max(want @ want, 1e-12))
+        if np.max(np.abs(heights - scale * want)) > 1.0:
+            problems.append(f"{where} : hauteurs des barres ≠ valeurs de lstm_lib ({heights.round(1)} pour {want.round(3)})")
+    missing = [k for k, v in expected.items() if v is not None and k not in displayed]
+    if missing:
+        problems.append(f"{where} : non affichés : {missing}")
+    if seen["figure"] is not None and len(seen["figure"]) < 30:
+        problems.append(f"{where} : figure sans description ({seen['figure']!r})")
+    return problems
+
+
+def exercise_widget(page, root, widget: Explorer) -> tuple[list[str], int]:
+    """Chaque curseur : deux clics (à 20 % et 80 % de la piste, en commençant par le côté opposé
+    au pouce : un clic sur le pouce ne le déplace pas), puis flèche droite ×3, Début, Fin."""
+    problems = check_widget(page, root, widget, "au départ")
+    checks = 1
+    sliders = root.locator("input[type=range]")
+    for k in range(sliders.count()):
+        slider = sliders.nth(k)
+        name = slider.get_attribute("data-slider")
+        low, high, step = (float(slider.get_attribute(a)) for a in ("min", "max", "step"))
+        positions = []
+        start_fraction = (float(slider.input_value()) - low) / ((high - low) or 1)
+        fractions = (0.8, 0.2) if start_fraction < 0.5 else (0.2, 0.8)
+        for fraction in fractions:
+            slider.scroll_into_view_if_needed()
+            box = slider.bounding_box()
+            page.mouse.click(box["x"] + fraction * box["width"], box["y"] + box["height"] / 2)
+            value = float(slider.input_value())
+            positions.append(value)
+            # Le pouce a une largeur, et la valeur se range sur un pas : elle tombe près de la fraction.
+            if abs(value - (low + fraction * (high - low))) > 0.12 * (high - low) + step / 2:
+                problems.append(f"{widget.kind} : clic à {fraction:.0%} de {name} donne {value}")
+            problems += check_widget(page, root, widget, f"{name} à la souris, {fraction:.0%}")
+            checks += 1
+        if not (positions[1] - positions[0]) * (fractions[1] - fractions[0]) > 0:
+            problems.append(f"{widget.kind} : les clics ne déplacent pas {name} ({positions})")
+        start = float(slider.input_value())
+        for key, want in (("ArrowRight", min(high, start + 3 * step)), ("Home", low), ("End", high)):
+            for _ in range(3 if key == "ArrowRight" else 1):
+                page.keyboard.press(key)
+            value = float(slider.input_value())
+            if abs(value - want) > step / 2:
+                problems.append(f"{widget.kind} : {key} sur {name} donne {value}, attendu {want}")
+            problems += check_widget(page, root, widget, f"{name} au clavier, {key}")
+            checks += 1
+    return problems, checks
+
+
+def _page_states(html_file: Path) -> dict:
+    states = {}
+    for block in STATE_SCRIPT.findall(html_file.read_text(encoding="utf-8")):
+        states.update(json.loads(block)["state"])
+    return states
+
+
+def _book_pages_with_widgets(html_dir: Path) -> list[str]:
+    pages = [f"{docname}.html" for docname in toc_docnames()]
+    return [p for p in pages if VIEW_SCRIPT in (html_dir / p).read_text(encoding="utf-8")]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as instance:
+        yield instance
+
+
+@pytest.fixture(scope="module")
+def book_server(built_html):
+    with SiteServer(built_html) as server:
+        yield server
+
+
+def test_every_widget_of_the_book_answers_mouse_and_keyboard(built_html, book_server, browser):
+    pages = _book_pages_with_widgets(built_html)
+    assert pages, "aucune page du livre n'a de widget : les explorateurs des chapitres 2 et 3 ont disparu ?"
+    context = new_context(browser, book_server.origin)
+    problems, rendered, static, kernel_only, checks = {}, 0, 0, {}, 0
+    try:
+        for page_path in pages:
+            states = _page_states(built_html / page_path)
+            page, _ = load(context, book_server, page_path)
+            items = []
+            for view in page.locator(".lstm-widget").all():
+                status = view.get_attribute("data-widget")
+                model_id = view.get_attribute("data-model-id")
+                if status in ("kernel-only", "static"):
+                    if status == "kernel-only":
+                        kernel_only[page_path] = kernel_only.get(page_path, 0) + 1
+                    else:
+                        static += 1  # barre de progression de tqdm, texte : rien à régler
+                    if view.locator("input, button, select, textarea").count():
+                        items.append(f"widget {model_id} ({status}) : des contrôles qui ne feraient rien")
+                    if not view.inner_text().strip() and not view.locator("progress").count():
+                        items.append(f"widget {model_id} ({status}) : rien d'affiché")
+                    continue
+                if status != "rendered":
+                    items.append(f"widget {model_id} : état {status!r} ({view.inner_text()[:80]!r})")
+                    continue
+                rendered += 1
+                widget = Explorer.from_state(states[model_id]["state"])
+                found, n = exercise_widget(page, view.locator(".lstm-x"), widget)
+                items += found
+                checks += n
+            page.close()
+            if items:
+                problems[page_path] = items
+    finally:
+        context.close()
+    print(f"{rendered} widgets réglés sur {len(pages)} pages, {checks} relevés comparés à lstm_lib ; "
+          f"{static} redessinés sans contrôle ; renvois vers un noyau : {kernel_only}")
+    assert not context.external, context.external
+    assert not problems, "\n".join(f"{p} :\n  " + "\n  ".join(v[:15]) for p, v in problems.items())
+    assert rendered >= 2, "les explorateurs des chapitres 2 et 3 ne sont pas montés"
+    unexpected = set(kernel_only) - KERNEL_ONLY_UNTIL_SWITCHED
+    assert not unexpected, f"widgets qui demandent un noyau (contrôles morts sur le site) : {sorted(unexpected)}"
+    switched = KERNEL_ONLY_UNTIL_SWITCHED - set(kernel_only)
+    assert not switched, f"ces pages n'ont plus de widget à noyau : retirez-les de KERNEL_ONLY_UNTIL_SWITCHED : {switched}"
+
+
+def _all_book_widgets() -> list[Explorer]:
+    fs = np.round(np.linspace(0.5, 0.98, 7), 2)
+    grid = grid_explorer(
+        "Mémoire précalculée",
+        [{"name": "f", "label": "porte d'oubli f", "values": fs.tolist()},
+         {"name": "i", "label": "porte d'entrée i", "values": [0.0, 0.5, 1.0]}],
+        note="Courbes calculées d'avance par lstm_lib.constant_gate_memory (une par réglage de la grille).",
+        readouts=[{"name": "hl", "label": "demi-vie", "unit": "pas", "digits": 1,
+                   "data": [[half_life(f)] * 3 for f in fs]},
+                  {"name": "end", "label": "mémoire au pas 30", "digits": 3, "style": "fixed",
+                   "data": [[constant_gate_memory(np.ones(30), f, i=i, c0=1.0)[-1] for i in (0.0, 0.5, 1.0)] for f in fs]}],
+        curves=[{"name": "c", "label": "mémoire", "color": "#E69F00",
+                 "data": [[np.concatenate([[1.0], constant_gate_memory(np.ones(30), f, i=i, c0=1.0)]) for i in (0.0, 0.5, 1.0)]
+                          for f in fs]}],
+        x={"label": "pas k", "values": list(range(31))},
+        y_label="mémoire",
+        start={"f": 3},
+    )
+    log_grid = grid_explorer(
+        "Gradient précalculé (échelle log)",
+        [{"name": "rho", "label": "rayon spectral ρ", "values": [0.5, 0.9, 0.99]}],
+        note="Normes calculées d'avance : ρᵏ pour k de 0 à 50 (un cas dont on connaît la réponse).",
+        curves=[{"name": "g", "label": "norme", "color": "#D55E00",
+                 "data": [[rho ** k for k in range(51)] for rho in (0.5, 0.9, 0.99)]}],
+        x={"label": "pas en arrière k", "values": list(range(51))}, y_label="norme", y_scale="log",
+    )
+    return [cell_explorer(), memory_explorer(), gradient_decay_explorer(), gate_bias_explorer(),
+            saturation_explorer(), half_life_explorer(), grid, log_grid]
+
+
+def _widget_page(directory: Path, widgets: list[Explorer]) -> str:
+    """Une page comme celles du site : l'état des widgets, une vue par widget, le chargeur du site."""
+    from ipywidgets.embed import dependency_state
+
+    state = dependency_state(widgets, drop_defaults=False)
+    manager_state = json.dumps({"version_major": 2, "version_minor": 0, "state": state}).replace("</", "<\\/")
+    views = "\n".join(
+        f'<div class="cell_output"><script type="{VIEW_SCRIPT}">'
+        f'{json.dumps({"version_major": 2, "version_minor": 1, "model_id": w.model_id})}</script></div>'
+        for w in widgets)
+    shutil.copy(ROOT / "tools" / "widgets-loader.js", directory / "widgets-loader.js")
+    (directory / "index.html").write_text(
+        '<!doctype html><html lang="fr"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1"><title>Widgets du livre</title>'
+        f'<script type="application/vnd.jupyter.widget-state+json">{manager_state}</script>'
+        '<script defer src="widgets-loader.js"></script></head>'
+        f'<body><main style="max-width: 46rem; margin: auto; padding: 1rem"><h1>Widgets du livre</h1>{views}</main></body></html>',
+        encoding="utf-8")
+    return "index.html"
+
+
+def test_every_widget_of_lstm_lib_answers_without_a_kernel(tmp_path, browser):
+    widgets = _all_book_widgets()
+    kinds = {w.kind for w in widgets}
+    assert kinds == {sub.kind_name for sub in Explorer.__subclasses__()}, "une sorte de widget n'est pas essayée ici"
+    page_path = _widget_page(tmp_path, widgets)
+    problems, checks = [], 0
+    with SiteServer(tmp_path) as server:
+        context = new_context(browser, server.origin)
+        errors = []
+        try:
+            page, _ = load(context, server, page_path)
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            views = page.locator(".lstm-widget")
+            assert views.count() == len(widgets)
+            for widget, view in zip(widgets, views.all()):
+                assert view.get_attribute("data-widget") == "rendered", view.inner_text()
+                found, n = exercise_widget(page, view.locator(".lstm-x"), widget)
+                problems += found
+                checks += n
+        finally:
+            context.close()
+    print(f"{len(widgets)} widgets, {checks} relevés comparés à lstm_lib")
+    assert not errors and not context.external, (errors, context.external)
+    assert not problems, "\n".join(problems[:30])
+
+
+def test_widgets_are_usable_on_a_phone(built_html, book_server, browser):
+    """Sur un téléphone (390 × 844), un doigt règle chaque curseur et le widget tient dans l'écran."""
+    context = new_context(browser, book_server.origin, phone=True)
+    problems, tapped = [], 0
+    try:
+        for page_path in _book_pages_with_widgets(built_html):
+            states = _page_states(built_html / page_path)
+            page, _ = load(context, book_server, page_path)
+            for view in page.locator('.lstm-widget[data-widget="rendered"]').all():
+                widget = Explorer.from_state(states[view.get_attribute("data-model-id")]["state"])
+                root = view.locator(".lstm-x")
+                width = root.evaluate("(el) => ({ right: el.getBoundingClientRect().right, inner: window.innerWidth })")
+                if width["right"] > width["inner"] + 0.5:
+                    problems.append(f"{page_path} : {widget.kind} dépasse l'écran ({width})")
+                for slider in root.locator("input[type=range]").all():
+                    slider.scroll_into_view_if_needed()
+                    box = slider.bounding_box()
+                    if box["height"] < 20 or box["width"] < 60:
+                        problems.append(f"{page_path} : curseur {slider.get_attribute('data-slider')} trop petit ({box})")
+                        continue
+                    before = slider.input_value()
+                    page.touchscreen.tap(box["x"] + 0.75 * box["width"], box["y"] + box["height"] / 2)
+                    tapped += 1
+                    if slider.input_value() == before:
+                        problems.append(f"{page_path} : le doigt ne déplace pas {slider.get_attribute('data-slider')}")
+                problems += [f"{page_path} : {p}" for p in check_widget(page, root, widget, "au doigt")]
+            page.close()
+    finally:
+        context.close()
+    print(f"{tapped} curseurs réglés au doigt")
+    assert tapped > 0
+    assert not problems, "\n".join(problems[:30])

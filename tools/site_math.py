@@ -1,0 +1,156 @@
+"""Extension Sphinx locale : les équations rendues au build, sans MathJax dans le navigateur.
+
+Chargée par ``_config.yml`` (``sphinx.local_extensions``). MathJax dans la page coûtait,
+mesuré par Lighthouse (profil mobile, ``benchmarks/bench_site.py``) sur le chapitre 4,
+2,6 s de travail du processeur et la plus grande part des 4,3 s de mise en page : la page
+restait figée, et le texte bougeait à mesure que les formules apparaissaient. Ici, à la fin
+du build, chaque formule (``span.math`` et ``div.math`` de Sphinx) passe par MathJax 3 dans
+Node (``tools/mathjax-prerender.cjs``, MathJax de ``node_modules``) ; la page reçoit le SVG
+final de chaque formule (chacune porte les tracés de ses caractères : aucune police à
+télécharger), le MathML caché que lisent les lecteurs d'écran, et une petite feuille de style
+commune (``_static/lstm/mathjax.css``). Plus aucune page ne charge le script de MathJax : on
+perd son menu contextuel (clic droit), pas les formules. Mesuré ensuite (même page, même
+machine) : 350 ms de blocage au lieu de 1 100 à 1 600. La sortie SVG plutôt que CHTML : le
+balisage CHTML (un élément stylé par caractère) coûtait encore 3,5 s de mise en page.
+
+Le TeX d'origine reste dans la page (``data-tex``) : chaque build rend de nouveau toutes les
+formules de toutes les pages (quelques secondes), ce qui garde la feuille de style complète
+même quand Sphinx n'a réécrit que quelques pages.
+
+Pourquoi du code à nous : ni Sphinx ni Jupyter Book ne rendent les formules MathJax au build ;
+sphinxcontrib-katex sait le faire, mais avec KaTeX, un autre moteur (autres polices, autre TeX
+accepté) que celui de Jupyter, de Colab et des cahiers du livre. MathJax fournit le moteur, il
+ne manquait que ce passage.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPT = Path(__file__).resolve().parent / "mathjax-prerender.cjs"
+CSS_PATH = "lstm/mathjax.css"  # relatif à _static/
+MATH_ELEMENT = re.compile(r'<(span|div) class="math notranslate nohighlight"([^>]*)>(.*?)</\1>', re.S)
+DELIMITED = re.compile(r"\\\((.*?)\\\)|\\\[(.*?)\\\]", re.S)
+TEX_ATTRIBUTE = re.compile(r'\sdata-tex="([^"]*)"')
+MJX_ERROR = re.compile(r'data-mjx-error="([^"]*)"')
+
+
+class MathError(RuntimeError):
+    """Le rendu des formules au build a échoué."""
+
+
+def _pages(outdir: Path) -> list[Path]:
+    return sorted(p for p in outdir.rglob("*.html")
+                  if not any(part.startswith("_") for part in p.relative_to(outdir).parts[:-1]))
+
+
+def _source(attributes: str, content: str) -> str | None:
+    """Le contenu d'origine d'une formule : son ``data-tex`` (déjà rendue) ou le TeX lui-même."""
+    kept = TEX_ATTRIBUTE.search(attributes)
+    if kept:
+        return html.unescape(kept.group(1))
+    return content if DELIMITED.search(content) else None
+
+
+def render_all(texts: list[tuple[str, bool]]) -> tuple[list[str], str]:
+    """Rend chaque formule ``(tex, display)`` avec MathJax dans Node ; rend (balisages, CSS)."""
+    node = shutil.which("node")
+    if node is None:
+        raise MathError("Node.js est introuvable : il rend les formules du site au build (tools/mathjax-prerender.cjs).")
+    proc = subprocess.run([node, str(SCRIPT)], input=json.dumps({"items": texts}),
+                          capture_output=True, text=True, encoding="utf-8", timeout=600)
+    if proc.returncode != 0:
+        raise MathError(f"MathJax (Node) a échoué : {proc.stderr[-2000:]}")
+    result = json.loads(proc.stdout)
+    return result["html"], result["css"]
+
+
+def prerender(outdir: Path) -> tuple[int, list[str]]:
+    """Rend les formules de toutes les pages de ``outdir`` ; rend (nombre de formules, erreurs TeX).
+
+    Une formule que MathJax ne sait pas lire (``\\frac{``) est rendue comme MathJax le fait
+    dans un navigateur (le message en rouge) et citée dans les erreurs : l'extension en fait
+    un avertissement, qui fait échouer ``jupyter-book build -W``."""
+    pages = {}
+    items: list[tuple[str, bool]] = []
+    for page in _pages(outdir):
+        text = page.read_text(encoding="utf-8")
+        found = []
+        for match in MATH_ELEMENT.finditer(text):
+            source = _source(match.group(2), match.group(3))
+            if source is None:
+                continue
+            for formula in DELIMITED.finditer(source):
+                display = formula.group(2) is not None
+                items.append((html.unescape(formula.group(2) if display else formula.group(1)).strip(), display))
+            found.append((match, source))
+        if found:
+            pages[page] = (text, found)
+    if not items:
+        return 0, []
+    rendered, css = render_all(items)
+    errors = [f"{tex!r}\xa0: {MJX_ERROR.search(out).group(1)}"
+              for (tex, _), out in zip(items, rendered) if MJX_ERROR.search(out)]
+    queue = iter(rendered)
+    for page, (text, found) in pages.items():
+        pieces, last = [], 0
+        for match, source in found:
+            tag, attributes = match.group(1), TEX_ATTRIBUTE.sub("", match.group(2))
+            body = DELIMITED.sub(lambda _m: next(queue), source)
+            pieces += [text[last:match.start()],
+                       f'<{tag} class="math notranslate nohighlight"{attributes} data-tex="{html.escape(source, quote=True)}">',
+                       body, f"</{tag}>"]
+            last = match.end()
+        pieces.append(text[last:])
+        page.write_text("".join(pieces), encoding="utf-8")
+    target = outdir / "_static" / CSS_PATH
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text("/* Généré par tools/site_math.py (MathJax 3, sortie SVG) : ne pas modifier. */\n" + css,
+                      encoding="utf-8")
+    return len(items), errors
+
+
+def _drop_mathjax_script(app, pagename, templatename, context, doctree) -> None:
+    """Les pages ne chargent plus MathJax (ni sa configuration en ligne)."""
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    mathjax = app.config.mathjax_path
+
+    def is_mathjax(script) -> bool:
+        name = str(getattr(script, "filename", script) or "")
+        body = (getattr(script, "attributes", None) or {}).get("body", "")
+        return name.split("?")[0].endswith(mathjax) or "window.MathJax" in body
+
+    context["script_files"] = [s for s in scripts if not is_mathjax(s)]
+
+
+def _build_finished(app, exception) -> None:
+    if exception is not None or app.builder is None or app.builder.format != "html":
+        return
+    from sphinx.errors import ExtensionError
+    from sphinx.util import logging
+
+    logger = logging.getLogger(__name__)
+    try:
+        count, errors = prerender(Path(app.outdir))
+    except MathError as error:
+        raise ExtensionError(str(error)) from error
+    for error in errors:
+        logger.warning(f"formule que MathJax ne sait pas lire : {error}")
+    logger.info(f"{count} formules rendues par MathJax au build")
+
+
+def setup(app):
+    app.add_css_file(CSS_PATH)
+    # Après sphinx.ext.mathjax, qui inscrit MathJax dans les pages qui ont des formules.
+    app.connect("html-page-context", _drop_mathjax_script, priority=950)
+    # Après la copie des fichiers statiques et les autres extensions (priorité par défaut 500).
+    app.connect("build-finished", _build_finished, priority=800)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
