@@ -187,16 +187,7 @@ EXERCISES = [
             "n_steps_1pct = 44\n"
         ),
         hint="Le gradient restant après n pas vaut 0,9ⁿ. Cherchez le premier n pour lequel 0,9ⁿ < 0,01.",
-        helper=(
-            "import ipywidgets as widgets\n\n\n"
-            "def show_remaining(n=10):\n"
-            "    remaining = f\"{100 * 0.9**n:.2f}\".replace(\".\", \",\")\n"
-            "    print(f\"après {n} pas : il reste {remaining} % du gradient\")\n\n\n"
-            "widgets.interact(show_remaining, n=widgets.IntSlider(value=10, min=0, max=100, description=\"pas n\"));\n"
-            "# Quelques valeurs, lisibles aussi sans noyau (sur le site)\n"
-            "for n in (10, 20, 30):\n"
-            "    show_remaining(n)\n"
-        ),
+        helper="lstm_lib.gradient_decay_explorer()\n",  # widget sans noyau (lstm_lib.widgets), vivant aussi sur le site
         check=_check_n_steps,
     ),
     ChoiceExercise(

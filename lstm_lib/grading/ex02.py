@@ -194,17 +194,7 @@ EXERCISES = [
             "b_f_090 = np.log(9)\n"
         ),
         hint="Inversez la sigmoïde : si σ(b) = p, alors b = ln(p / (1 − p)).",
-        helper=(
-            "import ipywidgets as widgets\n\n\n"
-            "def show_gate(b=0.0):\n"
-            "    f = float(lstm_lib.sigmoid(b))\n"
-            "    print(f\"b_f = {b:+.3f}  →  f = σ(b_f) = {f:.4f}\".replace(\".\", \",\"))\n\n\n"
-            "widgets.interact(show_gate, b=widgets.FloatSlider(value=0.0, min=-5, max=5, step=0.001,\n"
-            "                                                  readout_format=\".3f\", description=\"b_f\"));\n"
-            "# Quelques valeurs, lisibles aussi sans noyau (sur le site)\n"
-            "for b in (0.0, 1.0, 3.0):\n"
-            "    show_gate(b)\n"
-        ),
+        helper="lstm_lib.gate_bias_explorer()\n",  # widget sans noyau (lstm_lib.widgets), vivant aussi sur le site
         check=_check_bias,
     ),
     FunctionExercise(

@@ -276,16 +276,7 @@ EXERCISES = [
             "n_steps_saturation = 6\n"
         ),
         hint="Ici c_t = 0,5·t. Regardez quand tanh(c_t) passe au-dessus de 0,99.",
-        helper=(
-            "import ipywidgets as widgets\n\n\n"
-            "def show_memory(t=1):\n"
-            "    c = 0.5 * t\n"
-            "    print(f\"pas t = {t} : c_t = {c:.2f} ; h_t = tanh(c_t) = {np.tanh(c):.4f}\".replace(\".\", \",\"))\n\n\n"
-            "widgets.interact(show_memory, t=widgets.IntSlider(value=1, min=0, max=20, description=\"pas t\"));\n"
-            "# Quelques valeurs, lisibles aussi sans noyau (sur le site)\n"
-            "for t in (1, 2, 3):\n"
-            "    show_memory(t)\n"
-        ),
+        helper="lstm_lib.saturation_explorer()\n",  # widget sans noyau (lstm_lib.widgets), vivant aussi sur le site
         check=_check_saturation,
     ),
     ChoiceExercise(

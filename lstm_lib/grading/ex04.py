@@ -152,18 +152,7 @@ EXERCISES = [
             "f_half_10 = 0.5 ** (1 / 10)\n"
         ),
         hint="Il faut f^10 = 0,5 : prenez la racine dixième de 0,5.",
-        helper=(
-            "import ipywidgets as widgets\n\n\n"
-            "def show_memory(f=0.9):\n"
-            "    text = (f\"f = {f:.4f} : il reste {100 * f**10:.2f} % de la mémoire après 10 pas \"\n"
-            "            f\"(demi-vie : {lstm_lib.half_life(f):.2f} pas)\")\n"
-            "    print(text.replace(\".\", \",\"))\n\n\n"
-            "widgets.interact(show_memory, f=widgets.FloatSlider(value=0.9, min=0.5, max=0.999, step=0.0001,\n"
-            "                                                    readout_format=\".4f\", description=\"f\"));\n"
-            "# Quelques valeurs, lisibles aussi sans noyau (sur le site)\n"
-            "for f in (0.8, 0.9, 0.99):\n"
-            "    show_memory(f)\n"
-        ),
+        helper="lstm_lib.half_life_explorer()\n",  # widget sans noyau (lstm_lib.widgets), vivant aussi sur le site
         check=_check_f_half,
     ),
     FunctionExercise(

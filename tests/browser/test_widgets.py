@@ -44,12 +44,7 @@ TOLERANCE = 1e-6
 # noyau est nécessaire) : le flux « exercises » régénère ces cahiers, et leurs cellules
 # passeront aux fonctions de lstm_lib.widgets à l'intégration. D'ici là, le site y écrit où
 # trouver un noyau, sans contrôle mort. Une page qui n'en a plus doit quitter cette liste.
-KERNEL_ONLY_UNTIL_SWITCHED = {
-    "exercises/ex01_pourquoi_lstm.html",
-    "exercises/ex02_portes.html",
-    "exercises/ex03_memoire.html",
-    "exercises/ex04_filtre_adaptatif.html",
-}
+KERNEL_ONLY_UNTIL_SWITCHED: set[str] = set()
 
 READ_WIDGET = """(root) => {
   const nameOf = (input) => {
