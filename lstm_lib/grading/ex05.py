@@ -274,18 +274,20 @@ EXERCISES = [
         target="answer_h_n_shape",
         statement=(
             "On passe un lot de 8 séquences de 50 pas dans `nn.LSTM(input_size=2, hidden_size=64, "
-            "num_layers=2, batch_first=True)`. Quelle est la forme de `h_n` ?\n\n"
-            "- **a** : (8, 2, 64) ;\n- **b** : (2, 8, 64) ;\n- **c** : (8, 50, 64) ;\n- **d** : (50, 8, 64).\n\n"
+            "num_layers=2, batch_first=True)`. Quelle est la forme de `h_n` ? "
             "Écrivez la lettre choisie dans `answer_h_n_shape`."
         ),
-        starter="answer_h_n_shape = None  # \"a\", \"b\", \"c\" ou \"d\"\n",
-        solution="answer_h_n_shape = \"b\"  # batch_first ne change que input et output\n",
+        starter="answer_h_n_shape = None  # une lettre : \"a\", \"b\", \"c\" ou \"d\"\n",
+        solution="answer_h_n_shape = ex5.lettre(\"(2, 8, 64)\")  # batch_first ne change que input et output\n",
         hint="batch_first=True ne change que la forme de l'entrée et de la sortie output.",
-        choices={"a": "", "b": "", "c": "", "d": ""},
-        answer="b",
+        choices={"8x2x64": "(8, 2, 64)", "2x8x64": "(2, 8, 64)", "8x50x64": "(8, 50, 64)",
+                 "50x8x64": "(50, 8, 64)"},
+        answer="2x8x64",
         feedback={
-            "a": "batch_first=True ne s'applique pas à h_n et c_n.",
-            "c": "C'est la forme de output, pas celle de h_n.",
+            "8x2x64": "batch_first=True ne s'applique pas à h_n et c_n : leur premier axe est celui des couches.",
+            "8x50x64": "C'est la forme de output (avec batch_first=True), pas celle de h_n.",
+            "50x8x64": "C'est la forme de output sans batch_first ; h_n ne garde que le dernier pas, pour chaque "
+                       "couche.",
         },
     ),
     ChoiceExercise(
@@ -295,18 +297,23 @@ EXERCISES = [
         target="answer_padding",
         statement=(
             "Des séquences de longueurs différentes sont complétées par des zéros jusqu'à la même "
-            "longueur. Le LSTM ignore-t-il ces zéros ?\n\n"
-            "- **a** : oui, une entrée nulle ne change pas l'état ;\n"
-            "- **b** : non, les biais font encore bouger l'état : il faut empaqueter les séquences "
-            "(`pack_padded_sequence`) ou masquer ;\n"
-            "- **c** : oui, si `batch_first=True`.\n\n"
-            "Écrivez la lettre choisie dans `answer_padding`."
+            "longueur. Le LSTM ignore-t-il ces zéros ? Écrivez la lettre choisie dans `answer_padding`."
         ),
-        starter="answer_padding = None  # \"a\", \"b\" ou \"c\"\n",
-        solution="answer_padding = \"b\"  # avec x_t = 0, les portes valent σ(W_h h + b) : l'état change\n",
-        hint="Avec x_t = 0, que vaut W · [h_{t−1}, 0] + b ?",
-        choices={"a": "", "b": "", "c": ""},
-        answer="b",
-        feedback={"a": "Avec x_t = 0, la pré-activation vaut encore W_h · h_{t−1} + b : les portes bougent."},
+        starter="answer_padding = None  # une lettre : \"a\", \"b\", \"c\" ou \"d\"\n",
+        solution="answer_padding = ex6.lettre(\"empaqueter\")  # avec x_t = 0, les portes valent σ(W_h h + b)\n",
+        hint="Avec x_t = 0, que vaut W · [h_{t−1}, 0] + b ?",
+        choices={
+            "biais": "non : h et les biais font encore bouger l'état ; il faut empaqueter ou masquer",
+            "neutre": "oui : une entrée nulle ne change pas l'état, la cellule reste où elle est",
+            "batch_first": "oui, à condition de passer batch_first=True au moment de créer le LSTM",
+            "fin": "oui, tant que les zéros sont à la fin des séquences et jamais au début",
+        },
+        answer="biais",
+        feedback={
+            "neutre": "Avec x_t = 0, la pré-activation vaut encore W_h · h_{t−1} + b : les portes bougent.",
+            "batch_first": "batch_first ne change que l'ordre des axes du tenseur, pas le calcul de la cellule.",
+            "fin": "À la fin, les zéros font bouger l'état après le dernier vrai pas : h_n n'est plus celui de "
+                   "la séquence.",
+        },
     ),
 ]
