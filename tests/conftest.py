@@ -93,3 +93,16 @@ def built_html(built_book) -> Path:
             f"journal : {built_book.log_path}\n" + built_book.summary()
         )
     return built_book.html_dir
+
+
+@pytest.fixture(scope="module")
+def one_torch_thread():
+    """Un seul fil PyTorch pour les petits tenseurs d'un module de tests (plus rapide, surtout sur
+    une machine partagée) ; le réglage d'origine est rétabli à la fin du module. S'emploie avec
+    ``pytestmark = pytest.mark.usefixtures("one_torch_thread")``."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
