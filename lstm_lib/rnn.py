@@ -315,7 +315,9 @@ def lstm_memory_gradient_norms(x, params: LSTMParams, h0=None, c0=None):
     L'état d'un LSTM est le couple ``s_t = (h_t, c_t)`` ; par la règle de
     dérivation en chaîne, ``∂s_T/∂s_{T−k} = J_T · J_{T−1} ⋯ J_{T−k+1}``, où
     ``J_t`` est la jacobienne d'un pas (:func:`lstm_step_jacobian`), et
-    ``∂c_T/∂c_{T−k}`` en est le bloc (mémoire, mémoire). Contrairement au
+    ``∂c_T/∂c_{T−k}`` en est le bloc (mémoire, mémoire) : la dérivée par rapport à
+    ``c_{T−k}``, ``h_{T−k}`` fixé, tous les chemins compris. Contrairement au
+
     chemin direct ``f_{T−k+1} ⊙ … ⊙ f_T`` (:func:`lstm_cell_path_gradient`),
     ce produit compte aussi les chemins qui passent par ``h`` et par les
     portes : il peut décroître bien plus vite que le chemin direct, ou croître.
