@@ -277,7 +277,6 @@ class LSTMParams:
         un coup de pouce plutôt qu'une mémoire longue. Pour des dépendances de
         ``T`` pas, l'initialisation « chrono » de Tallec et Ollivier (2018)
         tire ``b_f`` dans ``log U(1, T − 1)`` (et ``b_i = −b_f``).
-
         """
         where = "LSTMParams.random"
         I = check_positive_int(input_size, "input_size", where)

@@ -18,7 +18,6 @@ insensible aux petites variations de ce qui l'a créé, tout en en dépendant
 entièrement. Pour l'influence totale d'un pas, il faut le remplacer et
 regarder la décision changer (occultation).
 
-
 Pourquoi écrire cette fonction plutôt que prendre une bibliothèque
 d'interprétabilité (Captum…) : c'est une seule dérivée par
 ``torch.autograd.grad``, on veut qu'elle se lise en entier, et le livre

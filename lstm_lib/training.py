@@ -126,6 +126,5 @@ def fit(model: nn.Module, train: Sequence[torch.Tensor], *, loss_fn: Callable,
                 bar.set_postfix(perte_val=f"{v_loss:.4f}")
             if stop is not None and stop(history):
                 break
-
     model.eval()
     return history
