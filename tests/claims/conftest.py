@@ -1,7 +1,7 @@
 """La suite des affirmations : chaque conclusion qu'un chapitre tire d'une expérience aléatoire,
 refaite sur plusieurs graines, et vérifiée telle que le texte l'énonce.
 
-Un cellule vérifiée par nbval fige ce qu'affiche **une** exécution ; elle ne dit pas si la
+Une cellule vérifiée par nbval fige ce qu'affiche **une** exécution ; elle ne dit pas si la
 phrase d'à côté est vraie. Ici, chaque test relance l'expérience du chapitre — **son propre
 code**, lu dans le cahier, à ses réglages — sur ``SEEDS`` (5 graines), affiche les nombres
 obtenus, puis vérifie la conclusion elle-même (« LSTM sous 0,01 sur au moins 4 graines sur 5 »).
@@ -30,6 +30,9 @@ Outils partagés (importés par ``from .conftest import …``) :
   de son espace de noms (``Job(name, outputs=(…), overrides={…})``), soit une fonction du
   chapitre (``Job(name, call="train", args=(…), kwargs={…}, until="train")``). Ce que rend
   un job doit pouvoir passer d'un processus à l'autre (nombres, tableaux, historiques) ;
+  ``post=f`` applique au résultat, dans le processus de calcul, une fonction ``f`` définie
+  au premier niveau d'un module (pour ne renvoyer que des nombres, pas des modèles) ;
+
 - ``show(title, values)`` : affiche une ligne « titre : v₀ ; v₁ ; … » (graine par graine),
   pour que ``pytest -s`` montre chaque nombre avant qu'on le vérifie ;
 - ``count(condition, values)`` : combien de graines satisfont la condition.
