@@ -12,14 +12,16 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+from unittest import mock
 
 import nbformat
 import pytest
 
 from lstm_lib.grading import NOTEBOOKS, definition
-from lstm_grader import copies
+from lstm_grader import copies, runner
 from lstm_grader.runner import GradingOptions, grade_paths
 
 sys.path.insert(0, str(Path(__file__).parent / "grading"))
@@ -204,14 +206,16 @@ def test_kernel_crash_loses_only_what_crashed(batch_a):
     assert "la cellule de réponse a arrêté le noyau" in rows["ex2"].message
     assert rows["ex5"].points == 0 and rows["ex5"].status == "erreur"
     assert "arrêté le noyau pendant la récolte" in rows["ex5"].message
-    for key in ("ex1", "ex3", "ex4", "ex6"):
+    code = [c.get("id") for c in copies.solved("ex02").cells if c.cell_type == "code"]
+    numbers = code.index("reponse-ex2") + 1, code.index("verification-ex3") + 1
+    for key in ("ex1", "ex3", "ex4", "ex6", "ex7", "ex8"):
         assert rows[key].status == "réussi", rows[key]
-        assert "le noyau s'est arrêté pendant les cellules de code n° 5 et 8" in rows[key].message
+        assert "le noyau s'est arrêté pendant les cellules de code n° {} et {}".format(*numbers) in rows[key].message
 
 
 def test_kernel_crashing_again_and_again_gives_zero_with_reason(batch_a):
     rows = _rows(batch_a, "ex03_plantages.ipynb")
-    assert len(rows) == 6
+    assert len(rows) == len(definition("ex03").EXERCISES)
     for row in rows.values():
         assert row.points == 0 and row.status == "non noté"
         assert "arrêté à plusieurs reprises" in row.message
@@ -303,7 +307,12 @@ def test_unrecognised_notebook(batch_a):
 # Délai total : un noyau qui ignore l'interruption
 # --------------------------------------------------------------------------
 
-def _grading_processes() -> list[int]:
+def _grading_processes(roots=("lstm-correction-",)) -> list[int]:
+    """Les processus dont le dossier courant est dans l'un des dossiers de correction ``roots``.
+
+    ``roots`` : les dossiers créés par *cette* correction ; une autre correction qui tourne en même
+    temps sur la machine (une autre suite de tests) ne compte pas.
+    """
     found = []
     for pid in os.listdir("/proc"):
         if pid.isdigit():
@@ -311,16 +320,16 @@ def _grading_processes() -> list[int]:
                 cwd = os.readlink(f"/proc/{pid}/cwd")
             except OSError:
                 continue
-            if "lstm-correction-" in cwd:
+            if any(root in cwd for root in roots):
                 found.append(int(pid))
     return found
 
 
-def _wait_no_survivor(before: set[int]) -> None:
+def _wait_no_survivor(roots) -> None:
     deadline = time.monotonic() + 15  # le temps que le système récupère les processus tués
-    while set(_grading_processes()) - before and time.monotonic() < deadline:
+    while _grading_processes(roots) and time.monotonic() < deadline:
         time.sleep(0.5)
-    assert set(_grading_processes()) - before == set(), "un noyau de correction a survécu"
+    assert _grading_processes(roots) == [], "un noyau de correction a survécu"
 
 
 STUBBORN = "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass\n"
@@ -329,14 +338,22 @@ STUBBORN = "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile T
 def _grade_stubborn(tmp_path, total_timeout):
     paths = _write_all(tmp_path, {"ex02_tetu.ipynb": _filled("ex02", ex3=STUBBORN),
                                   "ex01_solution.ipynb": copies.solved("ex01")})
-    before = set(_grading_processes())
-    rows = grade_paths(paths, GradingOptions(cell_timeout=2, total_timeout=total_timeout, seed=1, jobs=2),
-                       progress=False)
+    roots = []
+    real_mkdtemp = tempfile.mkdtemp
+
+    def recording_mkdtemp(*args, **kwargs):
+        roots.append(real_mkdtemp(*args, **kwargs))
+        return roots[-1]
+
+    with mock.patch.object(runner.tempfile, "mkdtemp", recording_mkdtemp):
+        rows = grade_paths(paths, GradingOptions(cell_timeout=2, total_timeout=total_timeout, seed=1, jobs=2),
+                           progress=False)
+    assert roots, "la correction n'a pas créé son dossier"
     by_file = {}
     for r in rows:
         by_file.setdefault(r.copy, {})[r.exercise] = r
     assert all(r.status == "réussi" for r in by_file["ex01_solution.ipynb"].values())
-    _wait_no_survivor(before)
+    _wait_no_survivor([os.path.realpath(r) for r in roots])
     return by_file["ex02_tetu.ipynb"]
 
 
@@ -373,12 +390,14 @@ def test_cli_grades_prints_table_and_writes_csv(tmp_path):
     result = _cli(*map(str, paths), "--csv", "notes.csv", "--checks", str(checks), "--jobs", "2",
                   "--timeout-cell", "20", "--timeout-total", "120", "--quiet", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "ex02_solution.ipynb" in result.stdout and "11/11" in result.stdout
-    assert "ex01_casse.ipynb" in result.stdout and "0/9" in result.stdout
+    total = {name: sum(ex.points for ex in definition(name).EXERCISES) for name in ("ex01", "ex02")}
+    assert "ex02_solution.ipynb" in result.stdout and f"{total['ex02'] + 1:g}/{total['ex02'] + 1:g}" in result.stdout
+    assert "ex01_casse.ipynb" in result.stdout and f"0/{total['ex01']:g}" in result.stdout
     with (tmp_path / "notes.csv").open(encoding="utf-8") as fh:
         table = list(csv.DictReader(fh))
-    assert list(table[0]) == ["fichier", "étudiant", "exercice", "points", "max", "statut", "message"]
-    assert len(table) == 7 + 6
+    assert list(table[0]) == ["fichier", "étudiant", "identité", "exercice", "points", "max", "statut", "indices",
+                              "solution", "message"]
+    assert len(table) == len(definition("ex02").EXERCISES) + 1 + len(definition("ex01").EXERCISES)
     private = [r for r in table if r["exercice"] == "ex1-prive"]
     assert private and private[0]["statut"] == "réussi" and private[0]["points"] == "1"
     broken = [r for r in table if r["fichier"] == "ex01_casse.ipynb"]

@@ -135,7 +135,7 @@ def catalog_for(module, seed: int = CATALOG_SEED) -> dict:
     entries = []
     for ex in module.EXERCISES:
         entry = {"key": ex.key, "title": ex.title, "points": ex.points, "target": ex.target,
-                 "cell": ex.cell, "hints": list(ex.hints)}
+                 "cell": ex.cell, "hints": list(ex.hints), "minutes": ex.minutes, "level": ex.level}
         if isinstance(ex, FunctionExercise):
             rng = np.random.default_rng([seed, zlib.crc32(f"{short}-{ex.key}".encode())])
             cases = ex.make_spec(rng)["cases"]
@@ -153,10 +153,14 @@ def catalog_for(module, seed: int = CATALOG_SEED) -> dict:
             )
         elif isinstance(ex, ChoiceExercise) and ex.questions:
             entry.update(kind="table", questions=list(ex.questions))
+        elif isinstance(ex, ChoiceExercise) and ex.shuffled:
+            # Les textes dans l'ordre de référence (textes hachés) : rien n'y dit la bonne réponse.
+            entry.update(kind="choice", texts=[ex.choices[label] for label in ex.canonical()])
         elif isinstance(ex, ChoiceExercise):
             entry.update(kind="choice", choices=list(ex.choices))
         elif isinstance(ex, ValueExercise):
-            entry.update(kind="value")
+            entry.update(kind="value", variables={name: p.to_dict() for name, p in ex.variables.items()},
+                         show=ex.show)
         else:
             raise TypeError(f"{short} {ex.key} : sorte d'exercice inconnue ({type(ex).__name__})")
         entries.append(entry)
@@ -322,7 +326,7 @@ def _public_text(root: Path = ROOT) -> str:
     for rel in repository_files(root):
         if is_excluded(rel) or rel.startswith("exercises/") or rel.startswith("lstm_lib/grading/"):
             continue
-        if rel.endswith((".py", ".ipynb", ".md")):
+        if rel.endswith((".py", ".ipynb", ".md", ".js")):  # le JavaScript des widgets est public aussi
             texts.append(normalise(readable_text(root / rel)))
     return "\n".join(texts)
 

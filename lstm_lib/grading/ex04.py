@@ -12,8 +12,9 @@ import numpy as np
 from lstm_lib import cells, filters
 from lstm_lib.data import radar_sequences
 from lstm_lib.grading import draw
-from lstm_lib.grading.core import ChoiceExercise, FunctionExercise, ValueExercise, as_array, describe, number
+from lstm_lib.grading.core import ChoiceExercise, FunctionExercise, ValueExercise, as_array, describe
 from lstm_lib.grading.secret import SecretCase, secret_of
+from lstm_lib.style import format_fr
 
 NOTEBOOK = "ex04_filtre_adaptatif"
 CHAPTER = "4. Un filtre adaptatif"
@@ -73,7 +74,7 @@ def _check_f_half(f: float):
     steps = filters.half_life(f)
     if abs(steps - 10.0) <= 0.05:
         return None
-    return f"avec ce f, la mémoire est divisée par deux en {number(steps)} pas, et non en 10"
+    return f"avec ce f, la mémoire est divisée par deux en {format_fr(steps, 2)} pas, et non en 10"
 
 
 
@@ -220,7 +221,7 @@ def _same_ordering(a, b) -> bool:
 
 
 def _percent(value):
-    return number(100 * value, 1) + "\u00a0%"
+    return format_fr(100 * value, 1) + "\u00a0%"
 
 
 def _check_detector(args, got):
@@ -397,29 +398,24 @@ EXERCISES = [
         points=1,
         target="answer_filter",
         statement=(
-            "Avec une porte d'oubli constante $f$ et $i = 1 - f$, la mise à jour "
-            "$c_t = f\\, c_{t-1} + (1 - f)\\, x_t$ est :\n\n"
-            "- **a** : un filtre passe-haut, qui laisse passer les variations rapides ;\n"
-            "- **b** : un dérivateur, qui répond à l'écart entre deux pas voisins ;\n"
-            "- **c** : une moyenne sur une fenêtre glissante de longueur fixe ;\n"
-            "- **d** : une moyenne mobile exponentielle, donc un filtre passe-bas.\n\n"
-            "Écrivez la lettre choisie dans `answer_filter`."
+            "Avec une porte d'oubli constante $f$ et $i = 1 - f$, qu'est-ce que la mise à jour "
+            "$c_t = f\\, c_{t-1} + (1 - f)\\, x_t$ ? Écrivez la lettre choisie dans `answer_filter`."
         ),
-        starter="answer_filter = None  # \"a\", \"b\", \"c\" ou \"d\"\n",
-        solution="answer_filter = \"d\"  # α = 1 − f : une moyenne mobile exponentielle, passe-bas\n",
-        hint=[
-            "Comparez avec la moyenne mobile de l'exercice 1, y_t = (1 − α) y_{t−1} + α x_t.",
-            "Posez α = 1 − f, puis déroulez la récurrence : quel poids reçoit l'entrée d'il y a k pas ?",
-        ],
-        choices={"a": "", "b": "", "c": "", "d": ""},
-        answer="d",
+        starter="answer_filter = None  # une lettre : \"a\", \"b\", \"c\" ou \"d\"\n",
+        solution="answer_filter = ex5.lettre(\"exponentielle\")  # α = 1 − f : une moyenne mobile exponentielle\n",
+        hint="Comparez avec y_t = (1 − α) y_{t−1} + α x_t, en posant α = 1 − f.",
+        choices={
+            "ema": "une moyenne mobile exponentielle, c'est-à-dire un filtre passe-bas",
+            "passe_haut": "un filtre passe-haut, qui ne garde que les variations les plus rapides",
+            "derivee": "un dérivateur, qui rend la variation de l'entrée d'un pas à l'autre",
+            "fenetre": "une moyenne sur une fenêtre glissante de longueur fixe, tous poids égaux",
+        },
+        answer="ema",
         feedback={
-            "a": "Les variations rapides sont atténuées, pas gardées : c'est l'inverse d'un passe-haut "
-                 "(revoyez la courbe de gain du chapitre).",
-            "b": "Un dérivateur soustrait deux pas ; ici, les deux termes s'ajoutent avec des poids "
-                 "positifs de somme 1 : c'est une moyenne.",
-            "c": "Les poids (1 − f) f^k décroissent sans jamais s'annuler : aucune fenêtre ne s'arrête "
-                 "à une longueur fixe.",
+            "passe_haut": "c_t suit les variations lentes de x_t et lisse les rapides : c'est l'inverse d'un "
+                          "passe-haut.",
+            "derivee": "Un dérivateur calcule une différence x_t − x_{t−1} ; ici, on fait une moyenne pondérée.",
+            "fenetre": "Les poids f^k décroissent sans jamais s'annuler : la fenêtre n'a pas de longueur fixe.",
         },
     ),
     ChoiceExercise(
@@ -429,26 +425,24 @@ EXERCISES = [
         target="answer_adaptive",
         statement=(
             "Sur le radar, on veut qu'une cellule **retienne** une bosse (un écho qui dure) mais "
-            "**oublie vite** un pic isolé de même hauteur. De quoi a-t-on besoin ?\n\n"
-            "- **a** : d'une porte d'oubli constante, réglée tout près de 1 ;\n"
-            "- **b** : d'une porte d'oubli constante, réglée tout près de 0 ;\n"
-            "- **c** : de portes calculées à chaque pas à partir de l'entrée ;\n"
-            "- **d** : d'une porte d'entrée supprimée, pour ne rien écrire.\n\n"
+            "**oublie vite** un pic isolé de même hauteur. De quoi a-t-on besoin ? "
             "Écrivez la lettre choisie dans `answer_adaptive`."
         ),
-        starter="answer_adaptive = None  # \"a\", \"b\", \"c\" ou \"d\"\n",
-        solution="answer_adaptive = \"c\"  # un filtre fixe traite le pic et la bosse de la même façon\n",
-        hint=[
-            "Un filtre à porte constante réagit-il différemment à un pic et au début d'une bosse ?",
-            "Oublier vite le pic et garder longtemps la bosse demande une porte d'oubli qui ne vaut pas "
-            "la même chose selon ce qui arrive.",
-        ],
-        choices={"a": "", "b": "", "c": "", "d": ""},
-        answer="c",
+        starter="answer_adaptive = None  # une lettre : \"a\", \"b\", \"c\" ou \"d\"\n",
+        solution="answer_adaptive = ex6.lettre(\"contexte\")  # un filtre fixe traite le pic et la bosse pareil\n",
+        hint="Un filtre à porte constante réagit-il différemment à un pic et au début d'une bosse ?",
+        choices={
+            "adaptatif": "de portes qui dépendent de l'entrée et du contexte : un filtre adaptatif",
+            "f_un": "d'une porte d'oubli constante, proche de 1, qui garde longtemps tout écho",
+            "f_zero": "d'une porte d'oubli constante, proche de 0, qui oublie très vite tout écho",
+            "sans_entree": "de supprimer la porte d'entrée, pour que chaque écho entre en entier",
+        },
+        answer="adaptatif",
         feedback={
-            "a": "Avec f constant proche de 1, le pic serait retenu aussi longtemps que la bosse.",
-            "b": "Avec f constant proche de 0, la bosse serait oubliée aussi vite que le pic.",
-            "d": "Sans porte d'entrée, rien n'entre en mémoire : ni le pic, ni la bosse.",
+            "f_un": "Avec f constant proche de 1, le pic serait retenu aussi longtemps que la bosse.",
+            "f_zero": "Avec f constant proche de 0, la bosse serait oubliée aussi vite que le pic.",
+            "sans_entree": "Sans porte d'entrée, le pic entrerait en entier lui aussi : rien ne distinguerait "
+                           "encore le pic de la bosse.",
         },
     ),
     FunctionExercise(

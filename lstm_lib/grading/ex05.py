@@ -14,8 +14,9 @@ import numpy as np
 
 from lstm_lib.data import radar_sequences
 from lstm_lib.grading import draw
-from lstm_lib.grading.core import ChoiceExercise, FunctionExercise, ValueExercise, as_array, describe, number
+from lstm_lib.grading.core import ChoiceExercise, FunctionExercise, ValueExercise, as_array, describe
 from lstm_lib.grading.secret import SecretCase, secret_of
+from lstm_lib.style import format_fr
 
 NOTEBOOK = "ex05_pytorch"
 CHAPTER = "5. En pratique avec PyTorch"
@@ -212,8 +213,8 @@ def _check_loop(args, got):
     accuracy = float(np.mean(predicted == labels))
     if accuracy >= LOOP_TARGET:
         return None
-    measured = (f"sur {n} séquences neuves, vos prédictions sont justes à {number(100 * accuracy, 1)} % "
-                f"(hasard : 33 %) ; il en faut au moins {number(100 * LOOP_TARGET, 0)} %")
+    measured = (f"sur {n} séquences neuves, vos prédictions sont justes à {format_fr(100 * accuracy, 1)} % "
+                f"(hasard : 33 %) ; il en faut au moins {format_fr(100 * LOOP_TARGET, 0)} %")
     if accuracy < 0.45:
         return (f"{measured}. Le modèle n'a rien appris d'utile : chaque séquence du lot est-elle lue "
                 f"séparément, et chaque pas d'optimisation part-il de ses seuls gradients ?")
@@ -377,22 +378,20 @@ EXERCISES = [
         target="answer_h_n_shape",
         statement=(
             "On passe un lot de 8 séquences de 50 pas dans `nn.LSTM(input_size=2, hidden_size=64, "
-            "num_layers=2, batch_first=True)`. Quelle est la forme de `h_n` ?\n\n"
-            "- **a** : (8, 50, 64) ;\n- **b** : (8, 2, 64) ;\n- **c** : (50, 8, 64) ;\n- **d** : (2, 8, 64).\n\n"
+            "num_layers=2, batch_first=True)`. Quelle est la forme de `h_n` ? "
             "Écrivez la lettre choisie dans `answer_h_n_shape`."
         ),
-        starter="answer_h_n_shape = None  # \"a\", \"b\", \"c\" ou \"d\"\n",
-        solution="answer_h_n_shape = \"d\"  # (couches, lot, H) : batch_first ne change que input et output\n",
-        hint=[
-            "h_n contient le dernier état de chaque couche : il n'a pas de dimension de temps.",
-            "batch_first=True ne change que la forme de l'entrée et de la sortie output, pas celle des états.",
-        ],
-        choices={"a": "", "b": "", "c": "", "d": ""},
-        answer="d",
+        starter="answer_h_n_shape = None  # une lettre : \"a\", \"b\", \"c\" ou \"d\"\n",
+        solution="answer_h_n_shape = ex5.lettre(\"(2, 8, 64)\")  # batch_first ne change que input et output\n",
+        hint="batch_first=True ne change que la forme de l'entrée et de la sortie output.",
+        choices={"8x2x64": "(8, 2, 64)", "2x8x64": "(2, 8, 64)", "8x50x64": "(8, 50, 64)",
+                 "50x8x64": "(50, 8, 64)"},
+        answer="2x8x64",
         feedback={
-            "a": "C'est la forme de output (lot, temps, H) : h_n ne garde que le dernier pas de chaque couche.",
-            "b": "batch_first=True ne s'applique pas à h_n et c_n : leur première dimension est celle des couches.",
-            "c": "C'est la forme de output sans batch_first (temps d'abord) : h_n n'a pas de dimension de temps.",
+            "8x2x64": "batch_first=True ne s'applique pas à h_n et c_n : leur premier axe est celui des couches.",
+            "8x50x64": "C'est la forme de output (avec batch_first=True), pas celle de h_n.",
+            "50x8x64": "C'est la forme de output sans batch_first ; h_n ne garde que le dernier pas, pour chaque "
+                       "couche.",
         },
     ),
     ChoiceExercise(
@@ -402,26 +401,23 @@ EXERCISES = [
         target="answer_padding",
         statement=(
             "Des séquences de longueurs différentes sont complétées par des zéros jusqu'à la même "
-            "longueur. Le LSTM ignore-t-il ces zéros ?\n\n"
-            "- **a** : oui, car une entrée nulle ne change pas l'état de la cellule ;\n"
-            "- **b** : oui, à condition de passer `batch_first=True` au module ;\n"
-            "- **c** : non, car les biais et l'état précédent font encore bouger l'état ;\n"
-            "- **d** : non, mais seulement quand les zéros sont placés au début.\n\n"
-            "Écrivez la lettre choisie dans `answer_padding`."
+            "longueur. Le LSTM ignore-t-il ces zéros ? Écrivez la lettre choisie dans `answer_padding`."
         ),
-        starter="answer_padding = None  # \"a\", \"b\", \"c\" ou \"d\"\n",
-        solution="answer_padding = \"c\"  # avec x_t = 0, les portes valent σ(W_h h + b) : l'état change\n",
-        hint=[
-            "Écrivez une porte à un pas de remplissage, où x_t = 0.",
-            "Avec x_t = 0, que vaut W · [h_{t−1}, 0] + b ? Est-ce nul ?",
-        ],
-        choices={"a": "", "b": "", "c": "", "d": ""},
-        answer="c",
+        starter="answer_padding = None  # une lettre : \"a\", \"b\", \"c\" ou \"d\"\n",
+        solution="answer_padding = ex6.lettre(\"empaqueter\")  # avec x_t = 0, les portes valent σ(W_h h + b)\n",
+        hint="Avec x_t = 0, que vaut W · [h_{t−1}, 0] + b ?",
+        choices={
+            "biais": "non : h et les biais font encore bouger l'état ; il faut empaqueter ou masquer",
+            "neutre": "oui : une entrée nulle ne change pas l'état, la cellule reste où elle est",
+            "batch_first": "oui, à condition de passer batch_first=True au moment de créer le LSTM",
+            "fin": "oui, tant que les zéros sont à la fin des séquences et jamais au début",
+        },
+        answer="biais",
         feedback={
-            "a": "Avec x_t = 0, la pré-activation vaut encore W_h · h_{t−1} + b : les portes bougent, "
-                 "et l'état avec elles.",
-            "b": "batch_first ne change que la disposition des tenseurs, pas ce que calcule la cellule.",
-            "d": "À la fin aussi : tout ce qui est lu après la vraie fin (h_n, output[:, -1]) a dérivé.",
+            "neutre": "Avec x_t = 0, la pré-activation vaut encore W_h · h_{t−1} + b : les portes bougent.",
+            "batch_first": "batch_first ne change que l'ordre des axes du tenseur, pas le calcul de la cellule.",
+            "fin": "À la fin, les zéros font bouger l'état après le dernier vrai pas : h_n n'est plus celui de "
+                   "la séquence.",
         },
     ),
     FunctionExercise(

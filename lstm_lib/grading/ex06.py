@@ -204,15 +204,23 @@ EXERCISES = [
         target="answer_banana",
         statement=(
             "Dans la phrase « Il a glissé sur une peau de banane », au moment de lire « glissé », "
-            "quel LSTM a déjà vu « peau de banane » ?\n\n"
-            "- **a** : le LSTM avant ;\n- **b** : le LSTM arrière ;\n- **c** : les deux ;\n- **d** : aucun.\n\n"
-            "Écrivez la lettre choisie dans `answer_banana`."
+            "quel LSTM a déjà vu « peau de banane » ? Écrivez la lettre choisie dans `answer_banana`."
         ),
-        starter="answer_banana = None  # \"a\", \"b\", \"c\" ou \"d\"\n",
-        solution="answer_banana = \"b\"  # il lit la phrase de la fin vers le début\n",
-        hint="Dans quel ordre chacun des deux LSTM lit-il la phrase ?",
-        choices={"a": "", "b": "", "c": "", "d": ""},
-        answer="b",
-        feedback={"a": "Le LSTM avant lit de gauche à droite : « peau de banane » vient après « glissé »."},
+        starter="answer_banana = None  # une lettre : \"a\", \"b\", \"c\" ou \"d\"\n",
+        solution="answer_banana = ex5.lettre(\"arrière\")  # il lit la phrase de la fin vers le début\n",
+        hint="Dans quel ordre chacun des deux LSTM lit-il la phrase ?",
+        choices={
+            "arriere": "le LSTM arrière seul, qui lit la phrase de la fin au début",
+            "avant": "le LSTM avant seul, qui lit la phrase du début vers la fin",
+            "les_deux": "les deux : chacun voit toute la phrase avant de rendre un état",
+            "aucun": "aucun des deux : ces mots ne viennent qu'après « glissé »",
+        },
+        answer="arriere",
+        feedback={
+            "avant": "Le LSTM avant lit de gauche à droite : « peau de banane » vient après « glissé ».",
+            "les_deux": "Chaque LSTM rend un état à chaque pas, avec ce qu'il a lu jusque-là : l'avant n'a lu "
+                        "que le début de la phrase.",
+            "aucun": "Le LSTM arrière part de la fin : quand il arrive à « glissé », il a déjà lu la suite.",
+        },
     ),
 ]
