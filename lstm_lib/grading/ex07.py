@@ -171,9 +171,15 @@ def _check_grad_check(args, got):
 
 def _reach_cases(rng):
     cases = []
-    for _ in range(4):
-        T, k = int(rng.integers(12, 31)), int(rng.integers(2, 8))
-        steps = sorted(int(s) for s in rng.choice(T, size=int(rng.integers(1, 4)), replace=False))
+    for n in range(4):
+        k = int(rng.integers(2, 8))
+        T = int(rng.integers(12, 31))
+        if T % k == 0:  # T n'est pas un multiple de k : des tranches comptées depuis la fin se voient
+            T += 1
+        if n == 0:  # une seule perte, loin du début et pas en fin de tranche : chaque erreur typique s'y voit
+            steps = [int(rng.choice([s for s in range(k, T) if s % k != k - 1]))]
+        else:
+            steps = sorted(int(s) for s in rng.choice(T, size=int(rng.integers(1, 4)), replace=False))
         cases.append((T, k, steps))
     return cases
 
