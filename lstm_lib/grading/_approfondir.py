@@ -2,16 +2,15 @@
 
 - :func:`choice_statement` : l'énoncé d'une question à choix, écrit depuis son
   dictionnaire ``choices`` (le texte de chaque option n'est écrit qu'une fois, là) ;
-- :func:`names_answer` : lire une réponse « liste de noms » (sans la juger) ;
-- :func:`labels_check` : un juge pour une fonction qui rend une étiquette (un
-  diagnostic) choisie dans une liste, avec une explication par confusion.
+- :func:`flags_answer` : lire une réponse « un booléen par nom » (sans la juger) ;
+- :func:`label_answer` : lire une réponse « une étiquette parmi une liste » (sans la juger).
 
 Rien ici n'importe torch : importer une source de cahier reste léger.
 """
 
 from __future__ import annotations
 
-from .core import Opaque, describe, join_fr
+from .core import describe, join_fr
 
 
 def choice_statement(question: str, choices: dict, target: str) -> str:
@@ -27,19 +26,25 @@ def choice_starter(target: str, choices: dict) -> str:
     return f"{target} = None  # {letters}\n"
 
 
-def names_answer(got, allowed: tuple[str, ...], what: str) -> tuple[list[str] | None, str | None]:
-    """Une liste (ou un tuple) de noms pris dans ``allowed`` : ``(noms triés, None)`` ou ``(None, message)``."""
-    example = ", ".join(f"\"{n}\"" for n in allowed[:2])
-    if isinstance(got, Opaque) and got.type in ("set", "frozenset"):
-        return None, f"{what} doit être une liste (un ensemble ne se transmet pas) : rendez sorted(…)"
-    if not isinstance(got, (list, tuple)) or not all(isinstance(n, str) for n in got):
-        return None, (f"{what} doit être une liste de noms (par exemple [{example}]), ou une liste vide ; "
-                      f"reçu {describe(got)}")
-    unknown = sorted(set(got) - set(allowed))
-    if unknown:
-        return None, (f"{what} contient des noms inconnus ({', '.join(unknown)}) ; les noms possibles "
-                      f"sont {', '.join(allowed)}")
-    return sorted(set(got)), None
+def flags_answer(got, names: tuple[str, ...], what: str) -> tuple[list[str] | None, str | None]:
+    """Un dictionnaire ``{nom: booléen}`` pour chacun de ``names`` : ``(noms marqués True, None)`` ou ``(None, message)``.
+
+    La forme de la réponse ne dépend pas de ce qu'elle dit (toujours les mêmes clés) : les
+    entrées d'essai de l'édition élève peuvent en vérifier la forme sans rien en révéler.
+    """
+    if not isinstance(got, dict):
+        return None, (f"{what} doit être un dictionnaire {{nom: True ou False}} pour chacun des noms "
+                      f"{', '.join(names)} ; reçu {describe(got)}")
+    missing = [n for n in names if n not in got]
+    unknown = sorted(set(got) - set(names))
+    if missing or unknown:
+        detail = "; ".join(part for part in (f"il manque {', '.join(missing)}" if missing else "",
+                                             f"clés inconnues : {', '.join(unknown)}" if unknown else "") if part)
+        return None, f"{what} doit avoir exactement les clés {', '.join(names)} ({detail})"
+    not_bool = [n for n in names if not isinstance(got[n], bool)]
+    if not_bool:
+        return None, f"{what} : chaque valeur doit être True ou False ; à revoir : {', '.join(not_bool)}"
+    return sorted(n for n in names if got[n]), None
 
 
 def label_answer(got, labels: tuple[str, ...], what: str) -> tuple[str | None, str | None]:

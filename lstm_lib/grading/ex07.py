@@ -15,7 +15,7 @@ import numpy as np
 from lstm_lib import backward
 from lstm_lib.cells import LSTMParams, lstm_step
 from lstm_lib.grading import draw
-from lstm_lib.grading._approfondir import choice_starter, choice_statement, names_answer
+from lstm_lib.grading._approfondir import choice_starter, choice_statement, flags_answer
 from lstm_lib.grading.core import ChoiceExercise, FunctionExercise
 
 NOTEBOOK = "ex07_retropropagation"
@@ -105,7 +105,7 @@ def _plant(kind, grads, x, params, d_h, rng):
     values = {n: getattr(grads, n).copy() for n in FIELDS}
     if kind == "une composante":            # une erreur d'indice qui touche un seul nombre
         name = FIELDS[int(rng.integers(len(FIELDS)))]
-        index = tuple(int(rng.integers(s)) for s in values[name].shape)
+        index = tuple(int(rng.integers(size)) for size in values[name].shape)
         values[name][index] += 0.05 * (1.0 + np.max(np.abs(values[name])))
     elif kind == "un tableau":              # tout le gradient d'un tableau faux
         truncated = backward.lstm_backward(x, params, d_h, truncate=1).params
@@ -138,7 +138,7 @@ def _grad_check_cases(rng):
 
 def _check_grad_check(args, got):
     x, params, d_h, grads = args
-    names, problem = names_answer(got, FIELDS, "le résultat de grad_check")
+    names, problem = flags_answer(got, FIELDS, "le résultat de grad_check")
     if problem:
         return problem
     exact = backward.lstm_backward(x, params, d_h).params
@@ -152,8 +152,9 @@ def _check_grad_check(args, got):
                 f"L = Σ_t ⟨δh_t, h_t⟩ sur tous les pas, la différence centrée, ε ni trop petit ni trop grand "
                 f"(10⁻⁶ en float64), et chaque poids retrouve-t-il sa valeur après avoir été perturbé ?")
     if accused:
-        return (f"votre vérificateur accuse aussi des gradients justes ({', '.join(accused)}) : "
-                f"ne perturbez qu'un poids à la fois, et remettez-le à sa valeur ensuite")
+        return (f"votre vérificateur accuse aussi des gradients justes ({', '.join(accused)}) : la perte est-elle "
+                f"bien L = Σ_t ⟨δh_t, h_t⟩ sur tous les pas, et ne perturbez-vous qu'un poids à la fois, remis à sa "
+                f"valeur ensuite ?")
     differing = [int(np.sum(np.abs(getattr(grads, n) - getattr(exact, n)) > 1e-9)) for n in missed]
     if all(k == 1 for k in differing):
         return ("un gradient faux sur une seule composante d'un tableau n'a pas été vu : comparez chaque "
@@ -179,7 +180,7 @@ def _reach_cases(rng):
         if n == 0:  # une seule perte, loin du début et pas en fin de tranche : chaque erreur typique s'y voit
             steps = [int(rng.choice([s for s in range(k, T) if s % k != k - 1]))]
         else:
-            steps = sorted(int(s) for s in rng.choice(T, size=int(rng.integers(1, 4)), replace=False))
+            steps = sorted(int(step) for step in rng.choice(T, size=int(rng.integers(1, 4)), replace=False))
         cases.append((T, k, steps))
     return cases
 
@@ -372,8 +373,9 @@ EXERCISES = [
             "`lstm_lib.lstm_forward(x, params)` (permis) ;\n"
             "- `grads` est un `LSTMParams` de gradients **annoncés** $\\partial L / \\partial \\theta$, "
             "peut-être faux ;\n"
-            "- la fonction rend la liste des noms des champs (`\"W_f\"`, `\"b_f\"`, …, `\"b_o\"`) dont le "
-            "gradient annoncé s'écarte des différences finies centrées, ou `[]` s'ils sont tous justes.\n\n"
+            "- la fonction rend un dictionnaire `{nom: booléen}` pour les huit champs (`\"W_f\"`, `\"b_f\"`, …, "
+            "`\"b_o\"`) : `True` si le gradient annoncé de ce champ s'écarte des différences finies centrées, "
+            "`False` s'il est juste.\n\n"
             "Le modèle est petit : vérifiez **chaque** composante. Le correcteur donne à votre fonction des "
             "gradients justes et d'autres qu'il a faussés lui-même, de plusieurs façons (une composante, tout "
             "un tableau, deux portes échangées), et compare votre liste à ce qu'il a planté. N'utilisez ni "
@@ -381,7 +383,7 @@ EXERCISES = [
         ),
         starter=(
             "def grad_check(x, params, d_h, grads):\n"
-            "    # Votre code ici : rendre la liste des champs dont le gradient est faux\n"
+            "    # Votre code ici : rendre {\"W_f\": True ou False, …, \"b_o\": …}\n"
             "    raise NotImplementedError\n"
         ),
         solution=(
@@ -390,9 +392,10 @@ EXERCISES = [
             "    def loss(p):\n"
             "        trace, _ = lstm_lib.lstm_forward(x, p)\n"
             "        return np.sum(trace.h * d_h)             # L = Σ_t ⟨δh_t, h_t⟩\n\n"
-            "    wrong = []\n"
+            "    wrong = {}\n"
             "    for name in FIELDS:\n"
             "        value, claimed = getattr(params, name), getattr(grads, name)\n"
+            "        wrong[name] = False\n"
             "        for index in np.ndindex(value.shape):\n"
             "            plus, minus = value.copy(), value.copy()\n"
             "            plus[index] += eps\n"
@@ -400,7 +403,7 @@ EXERCISES = [
             "            numeric = (loss(lstm_lib.LSTMParams(**{**params.__dict__, name: plus}))\n"
             "                       - loss(lstm_lib.LSTMParams(**{**params.__dict__, name: minus}))) / (2 * eps)\n"
             "            if abs(numeric - claimed[index]) > tol * (1 + abs(numeric)):   # écart relatif\n"
-            "                wrong.append(name)\n"
+            "                wrong[name] = True\n"
             "                break\n"
             "    return wrong\n"
         ),

@@ -20,7 +20,8 @@ import numpy as np
 from lstm_lib import cells, gru
 from lstm_lib.grading import draw
 from lstm_lib.grading._approfondir import choice_starter, choice_statement, label_answer
-from lstm_lib.grading.core import ChoiceExercise, DecodedObject, FunctionExercise, describe, number
+from lstm_lib.grading.core import ChoiceExercise, DecodedObject, FunctionExercise, describe
+from lstm_lib.style import format_fr
 
 NOTEBOOK = "ex08_gru_variantes"
 CHAPTER = "8. Le GRU et les variantes"
@@ -251,13 +252,13 @@ def _check_latch(args, got):
     kept = np.exp(np.sum(np.where(steps > marks[:, None], np.log(np.maximum(z, 1e-300)), 0.0), axis=1))
     if np.min(kept) < 0.97:  # Π z_t sur les pas qui suivent la marque : la part de la valeur encore gardée
         return (f"l'état s'efface entre la marque et la fin : le produit des z_t sur les pas restants descend "
-                f"jusqu'à {number(float(np.min(kept)), 2)}. Sur T = {T} pas, z doit être bien plus proche de 1 "
+                f"jusqu'à {format_fr(float(np.min(kept)), 2)}. Sur T = {T} pas, z doit être bien plus proche de 1 "
                 f"(une demi-vie bien plus longue que T)")
     if np.max(np.abs(n[rows, marks] - target)) > LATCH_TOLERANCE / 2:
         return ("au pas marqué, le candidat n_t ne vaut pas la valeur v : il doit lire le canal de la valeur, "
                 "avec tanh(v) ≈ v pour |v| ≤ 0,25")
     return (f"après T = {T} pas, la composante 0 de l'état ne vaut pas la valeur marquée (écart jusqu'à "
-            f"{number(error, 2)}, pour {number(LATCH_TOLERANCE, 2)} permis)")
+            f"{format_fr(error, 2)}, pour {format_fr(LATCH_TOLERANCE, 2)} permis)")
 
 
 # --------------------------------------------------------------------------

@@ -280,16 +280,24 @@ _ALLOWED_REASONS = {
 
 
 def _protocol_cases(rng):
+    """20 protocoles : dix sans fuite, dix avec une seule décision qui lit le test.
+
+    Chaque décision fautive, et chaque choix permis, y figure au moins une fois : une règle qui
+    oublie un cas ne passe pas par chance.
+    """
+    keys = list(PROTOCOL)
+    allowed_offset = {key: int(rng.integers(len(PROTOCOL[key][0]))) for key in keys}
+    leaky_offset = {key: int(rng.integers(len(PROTOCOL[key][1]))) for key in keys}
     cases = []
     for k in range(20):
-        protocol = {key: allowed[int(rng.integers(len(allowed)))] for key, (allowed, _) in PROTOCOL.items()}
-        if k % 2:  # une décision sur deux protocoles fuit, une seule à la fois
-            key = list(PROTOCOL)[int(rng.integers(len(PROTOCOL)))]
+        protocol = {key: allowed[(k // 2 + allowed_offset[key]) % len(allowed)]
+                    for key, (allowed, _) in PROTOCOL.items()}
+        if k % 2:  # la décision fautive tourne : chacune revient deux ou trois fois, avec chacun de ses choix
+            key = keys[(k // 2) % len(keys)]
             leaky = PROTOCOL[key][1]
-            protocol[key] = leaky[int(rng.integers(len(leaky)))]
+            protocol[key] = leaky[((k // 2) // len(keys) + leaky_offset[key]) % len(leaky)]
         cases.append((protocol,))
-    order = rng.permutation(len(cases))
-    return [cases[int(k)] for k in order]
+    return [cases[int(k)] for k in rng.permutation(len(cases))]
 
 
 def _leaks(protocol) -> list[str]:
