@@ -9,8 +9,9 @@ Modules, un par idée :
 
 - :mod:`lstm_lib.cells` — les équations d'un pas de temps ;
 - :mod:`lstm_lib.sequences` — une séquence entière (chemin explicite et chemin rapide) ;
-- :mod:`lstm_lib.rnn` — le RNN simple et la disparition du gradient ;
+- :mod:`lstm_lib.rnn` — le RNN simple, la disparition du gradient, les jacobiennes d'un LSTM ;
 - :mod:`lstm_lib.filters` — la mémoire vue comme un filtre (moyenne mobile, demi-vie) ;
+- :mod:`lstm_lib.metrics` — les mesures sur lesquelles les chapitres concluent, testées sur des cas connus ;
 - :mod:`lstm_lib.data` — les données synthétiques (radar, problème de l'addition, rappel associatif, parité courante) ;
 - :mod:`lstm_lib.plots` — les figures partagées par les chapitres ;
 - :mod:`lstm_lib.widgets` — les widgets interactifs et leurs équivalents statiques ;
@@ -40,7 +41,15 @@ from .cells import (
 )
 from .data import RADAR_CLASSES, RadarBatch, adding_problem, radar_sequences
 from .filters import constant_gate_memory, ema, half_life
-from .rnn import RNNParams, lstm_cell_path_gradient, rnn_forward, rnn_gradient_norms, rnn_step
+from .rnn import (
+    RNNParams,
+    lstm_cell_path_gradient,
+    lstm_memory_gradient_norms,
+    lstm_step_jacobian,
+    rnn_forward,
+    rnn_gradient_norms,
+    rnn_step,
+)
 from .sequences import LSTMTrace, lstm_forward, lstm_forward_explicit
 from .backward import (
     LSTMGrads,

@@ -271,9 +271,12 @@ class LSTMParams:
         """Des poids tirés au hasard, de façon reproductible.
 
         Comme PyTorch, chaque poids et chaque biais suit la loi uniforme sur
-        ``[−1/√H, 1/√H]`` ; ``forget_bias`` est ensuite **ajouté** à ``b_f``
-        (1.0 est la valeur recommandée par Jozefowicz et al., 2015, pour que la
-        cellule commence par se souvenir).
+        ``[−1/√H, 1/√H]`` ; ``forget_bias`` est ensuite **ajouté** à ``b_f``.
+        Jozefowicz et al. (2015) recommandent 1.0 : ``σ(1) ≈ 0,73``, une
+        demi-vie de la mémoire d'environ 2,2 pas au lieu de 1 pour ``σ(0) = 0,5``,
+        un coup de pouce plutôt qu'une mémoire longue. Pour des dépendances de
+        ``T`` pas, l'initialisation « chrono » de Tallec et Ollivier (2018)
+        tire ``b_f`` dans ``log U(1, T − 1)`` (et ``b_i = −b_f``).
         """
         where = "LSTMParams.random"
         I = check_positive_int(input_size, "input_size", where)

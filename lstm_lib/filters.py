@@ -17,7 +17,7 @@ import numpy as np
 
 from ._checks import as_float_array, check_ndim, check_real, check_unit_interval
 
-__all__ = ["half_life", "ema", "constant_gate_memory"]
+__all__ = ["half_life", "ema", "constant_gate_memory", "ema_detector"]
 
 
 def half_life(f):
@@ -37,7 +37,7 @@ def half_life(f):
     arr = as_float_array(f, "f", where)
     check_unit_interval(arr, "f", where)
     with np.errstate(divide="ignore"):
-        # ln 0 = −inf donne 0 (tout s'oublie) ; f = 1 (ln f = 0) : rien ne s'oublie, +inf.
+        # ln 0 = −inf donne 0 (tout s'oublie) ; f = 1 (ln f = 0) : rien ne s'oublie, +inf.
         result = np.where(arr == 1, np.inf, np.log(np.asarray(0.5, arr.dtype)) / np.log(arr))
     result = result.astype(arr.dtype, copy=False)
     return float(result) if scalar else result
@@ -105,3 +105,30 @@ def _first_order_filter(x, *, keep, add, start, where):
         previous = keep * previous + add * x[t]
         y[t] = previous
     return y
+
+
+def ema_detector(alpha, train_amplitude, train_target, test_amplitude):
+    """Le détecteur fixe du chapitre 4 : la dernière valeur de l'EMA, comparée à un seuil.
+
+    Pour chaque séquence, ``score = y_T``, la moyenne mobile exponentielle
+    (:func:`ema`, paramètre ``alpha``) de son amplitude au dernier pas. Le
+    seuil est choisi sur l'entraînement seulement
+    (:func:`lstm_lib.metrics.best_threshold`), puis appliqué au test.
+
+    - ``alpha`` : un nombre dans ``[0, 1]`` ;
+    - ``train_amplitude``, ``test_amplitude`` : ``(n, T)``, une séquence par ligne ;
+    - ``train_target`` : ``(n,)`` booléens, vrai pour « une vraie cible ».
+
+    Rend ``(threshold, train_accuracy, test_says_bump)`` : le seuil, son
+    exactitude sur l'entraînement et la décision ``(n_test,)`` sur le test.
+    """
+    from .metrics import best_threshold  # import local : metrics ne dépend pas des filtres
+
+    where = "ema_detector"
+    finals = []
+    for name, amplitude in (("train_amplitude", train_amplitude), ("test_amplitude", test_amplitude)):
+        amplitude = as_float_array(amplitude, name, where)
+        check_ndim(amplitude, (2,), name, where, "(n, T), une séquence par ligne")
+        finals.append(ema(amplitude.T, alpha)[-1])  # ema travaille le temps d'abord : (T, n)
+    threshold, train_accuracy = best_threshold(finals[0], train_target)
+    return threshold, train_accuracy, finals[1] >= threshold

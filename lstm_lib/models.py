@@ -27,7 +27,9 @@ __all__ = [
 POOLINGS = ("last", "h_n", "mean", "max")
 """Les agrégations possibles :
 
-- ``"last"`` : la sortie ``output`` au dernier pas **valide** de chaque séquence ;
+- ``"last"`` : la sortie ``output`` au dernier pas **valide** de chaque séquence ; pour un
+  modèle bidirectionnel, le dernier état de **chaque** lecteur : la moitié avant au
+  dernier pas valide, la moitié arrière au pas 0 (là où le lecteur arrière finit) ;
 - ``"h_n"`` : l'état final de la couche du haut (les deux sens concaténés si bidirectionnel) ;
 - ``"mean"`` : la moyenne de ``output`` sur les pas valides ;
 - ``"max"`` : le maximum de ``output`` sur les pas valides, composante par composante.
@@ -47,25 +49,47 @@ def mask_from_lengths(lengths: torch.Tensor, T: int) -> torch.Tensor:
 
 
 def pool(output: torch.Tensor, h_n: torch.Tensor, mode: str, lengths=None,
-         num_directions: int = 1) -> torch.Tensor:
+         num_directions: int | None = None) -> torch.Tensor:
     """Résume une séquence de sorties ``output`` ``(B, T, D·H)`` en un vecteur ``(B, D·H)``.
 
     ``h_n`` est l'état final ``(D·num_layers, B, H)`` rendu par la couche
-    récurrente ; ``lengths`` (facultatif) donne la longueur réelle de chaque
-    séquence, pour ignorer le remplissage.
+    récurrente ; ``lengths`` (facultatif) donne la longueur réelle de chaque
+    séquence, pour ignorer le remplissage. Le nombre de sens de lecture ``D``
+    se lit sur les formes (``D·H`` contre ``H``) ; ``num_directions``, s'il est
+    donné, doit leur correspondre.
+
+    Avec ``D = 2``, ``"last"`` ne prend **pas** ``output[:, -1]`` : sa moitié
+    arrière serait l'état du lecteur arrière après un seul pas (chapitre 6).
+    Il prend la moitié avant au dernier pas valide et la moitié arrière au
+    pas 0, comme ``"h_n"``.
     """
     if mode not in POOLINGS:
-        raise ValueError(f"pool : « mode » doit être l'un de {POOLINGS}, reçu {mode!r}.")
-    B, T, _ = output.shape
+        raise ValueError(f"pool : « mode » doit être l'un de {POOLINGS}, reçu {mode!r}.")
+    if output.ndim != 3 or h_n.ndim != 3:
+        raise ValueError(
+            "pool : « output » doit avoir la forme (B, T, D·H) et « h_n » la forme (D·num_layers, B, H), "
+            f"reçu {tuple(output.shape)} et {tuple(h_n.shape)}."
+        )
+    B, T, DH = output.shape
+    H = h_n.shape[-1]
+    directions = DH // H
+    if DH % H or directions not in (1, 2) or (num_directions is not None and num_directions != directions):
+        raise ValueError(
+            f"pool : « output » a {DH} composantes par pas et « h_n » {H} : attendu D·H avec D = 1 ou 2"
+            + ("" if num_directions is None else f" (num_directions = {num_directions})") + "."
+        )
     if mode == "h_n":
-        if num_directions == 2:
+        if directions == 2:
             return torch.cat([h_n[-2], h_n[-1]], dim=-1)
         return h_n[-1]
     if lengths is None:
         lengths = torch.full((B,), T, dtype=torch.long)
     lengths = torch.as_tensor(lengths, device=output.device)
     if mode == "last":
-        return output[torch.arange(B, device=output.device), lengths - 1]
+        last = output[torch.arange(B, device=output.device), lengths - 1]
+        if directions == 2:  # le lecteur arrière finit au pas 0
+            last = torch.cat([last[:, :H], output[:, 0, H:]], dim=-1)
+        return last
     mask = mask_from_lengths(lengths, T).unsqueeze(-1)  # (B, T, 1)
     if mode == "mean":
         return (output * mask).sum(dim=1) / lengths[:, None].to(output.dtype)

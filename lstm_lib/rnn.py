@@ -6,11 +6,18 @@ d'abord, comme pour la cellule LSTM).
 
 Le gradient qui remonte de ``h_T`` vers ``h_{T−k}`` est un produit de ``k``
 jacobiennes ``∂h_t/∂h_{t−1} = diag(1 − h_t²) · W_h`` (``W_h = W[:, :H]``) :
-si le rayon spectral de ``W_h`` est inférieur à 1, il décroît
-géométriquement avec le retard ``k`` (:func:`rnn_gradient_norms`). Le long
-du chemin de la mémoire d'un LSTM, ``∂c_T/∂c_{T−k}`` est le produit des
-portes d'oubli ``f_{T−k+1} ⊙ … ⊙ f_T`` : il survit tant que ``f ≈ 1``
-(:func:`lstm_cell_path_gradient`).
+dès que ``γ · σ_max(W_h) < 1`` (``γ`` le plus grand des ``1 − h²``), il
+décroît géométriquement avec le retard ``k`` (:func:`rnn_gradient_norms`).
+
+Pour un LSTM, deux mesures à ne pas confondre :
+
+- le **chemin direct** de la mémoire, ``c_{t−1} → c_t`` à portes figées :
+  ``f_{T−k+1} ⊙ … ⊙ f_T``, qui ne s'éteint pas tant que ``f ≈ 1``
+  (:func:`lstm_cell_path_gradient`) ;
+- la jacobienne **complète** ``∂c_T/∂c_{T−k}``, qui ajoute les chemins qui
+  passent par ``h`` et par les portes (:func:`lstm_step_jacobian`,
+  :func:`lstm_memory_gradient_norms`) : elle peut être bien plus petite que
+  le chemin direct, ou bien plus grande, car un LSTM peut aussi exploser.
 """
 
 from __future__ import annotations
@@ -30,8 +37,18 @@ from ._checks import (
     check_unit_interval,
     common_dtype,
 )
+from .cells import LSTMParams, check_params, check_state, lstm_step
+from .sequences import lstm_forward
 
-__all__ = ["RNNParams", "rnn_step", "rnn_forward", "rnn_gradient_norms", "lstm_cell_path_gradient"]
+__all__ = [
+    "RNNParams",
+    "rnn_step",
+    "rnn_forward",
+    "rnn_gradient_norms",
+    "lstm_cell_path_gradient",
+    "lstm_step_jacobian",
+    "lstm_memory_gradient_norms",
+]
 
 
 @dataclass
@@ -90,11 +107,13 @@ class RNNParams:
                spectral_radius: float | None = None, dtype=np.float64) -> "RNNParams":
         """Des poids tirés au hasard, de façon reproductible.
 
-        Comme PyTorch, chaque poids suit la loi uniforme sur ``[−1/√H, 1/√H]``.
+        Comme PyTorch, chaque poids suit la loi uniforme sur ``[−1/√H, 1/√H]``,
+        de variance ``1/(3H)`` : d'après la loi du cercle, les valeurs propres
+        d'une telle matrice ``H × H`` remplissent à peu près le disque de rayon
+        ``√(H · 1/(3H)) = 1/√3 ≈ 0,58``, d'où un rayon spectral voisin de 0,6.
         Si ``spectral_radius`` est donné (un réel > 0), le bloc récurrent
         ``W[:, :H]`` est ensuite multiplié par le facteur qui donne ce rayon
-        spectral exactement : en dessous de 1, le gradient disparaît avec le
-        retard.
+        spectral exactement.
         """
         where = "RNNParams.random"
         I = check_positive_int(input_size, "input_size", where)
@@ -194,8 +213,10 @@ def rnn_gradient_norms(x, params: RNNParams, h0=None):
     Par la règle de dérivation en chaîne,
     ``∂h_T/∂h_{T−k} = J_T · J_{T−1} ⋯ J_{T−k+1}`` avec
     ``J_t = ∂h_t/∂h_{t−1} = diag(1 − h_t²) · W_h``. Chaque facteur a une
-    norme au plus ``‖W_h‖₂`` ; avec un rayon spectral inférieur à 1 le
-    produit décroît géométriquement : c'est la disparition du gradient.
+    norme au plus ``γ_t · ‖W_h‖₂``, avec ``γ_t = max_j (1 − h_{t,j}²) ≤ 1`` :
+    dès que ``γ · ‖W_h‖₂ < 1``, le produit décroît géométriquement, c'est
+    la disparition du gradient (condition suffisante ; le rayon spectral
+    ``ρ(W_h) ≤ ‖W_h‖₂`` donne le taux de ``W_h^k`` à la longue).
 
     ``x`` de forme ``(T, I)`` (une seule séquence). Rend ``(lags, norms)`` :
     ``lags = 0, 1, …, T − 1`` et ``norms[k]`` la norme spectrale (norme 2)
@@ -220,11 +241,13 @@ def rnn_gradient_norms(x, params: RNNParams, h0=None):
 
 
 def lstm_cell_path_gradient(f):
-    """Le gradient le long du chemin de la mémoire : ``∂c_T/∂c_{T−k} = f_{T−k+1} ⊙ … ⊙ f_T``.
+    """Le chemin direct de la mémoire : le produit des portes d'oubli ``f_{T−k+1} ⊙ … ⊙ f_T``.
 
-    Sur le chemin direct ``c_{t−1} → c_t`` (en ignorant ce qui passe par les
-    portes), ``∂c_t/∂c_{t−1} = diag(f_t)`` : en remontant de ``k`` pas, on
-    multiplie ``k`` portes d'oubli. Avec ``f ≈ 1`` le gradient survit.
+    Sur le seul chemin ``c_{t−1} → c_t``, portes figées (on ignore ce qui
+    passe par ``h_{t−1}`` et par les portes), ``∂c_t/∂c_{t−1} = diag(f_t)`` :
+    en remontant de ``k`` pas, on multiplie ``k`` portes d'oubli. Avec
+    ``f ≈ 1``, ce chemin ne s'éteint pas. Ce n'est qu'un des termes de la
+    jacobienne complète ``∂c_T/∂c_{T−k}`` (:func:`lstm_memory_gradient_norms`).
 
     ``f`` : les portes d'oubli, de forme ``(T, H)`` (par exemple ``trace.f``)
     ou ``(B, T, H)``, à valeurs dans ``[0, 1]``. Rend ``(lags, values)`` :
@@ -245,3 +268,81 @@ def lstm_cell_path_gradient(f):
     values = np.ones_like(f)
     values[..., 1:, :] = np.cumprod(latest_first, axis=-2)
     return np.arange(T), values
+
+
+def lstm_step_jacobian(x_t, h_prev, c_prev, params: LSTMParams):
+    """La jacobienne complète d'un pas de LSTM : ``∂(h_t, c_t) / ∂(h_{t−1}, c_{t−1})``.
+
+    Avec ``W_gh = W_g[:, :H]`` (le bloc qui lit ``h_{t−1}``), ``σ' = g (1 − g)``
+    pour une porte ``g`` et ``tanh' = 1 − ĉ²`` pour le candidat :
+
+    - ``∂c_t/∂c_{t−1} = diag(f_t)``, le chemin direct ;
+    - ``∂c_t/∂h_{t−1} = diag(c_{t−1} ⊙ f_t (1 − f_t)) W_fh + diag(ĉ_t ⊙ i_t (1 − i_t)) W_ih
+      + diag(i_t ⊙ (1 − ĉ_t²)) W_ch``, les chemins par les portes ;
+    - ``∂h_t/∂c_{t−1} = diag(o_t ⊙ (1 − tanh² c_t)) · diag(f_t)`` ;
+    - ``∂h_t/∂h_{t−1} = diag(tanh c_t ⊙ o_t (1 − o_t)) W_oh
+      + diag(o_t ⊙ (1 − tanh² c_t)) · ∂c_t/∂h_{t−1}``.
+
+    ``x_t`` de forme ``(I,)``, ``h_prev`` et ``c_prev`` de forme ``(H,)`` (un
+    seul exemple, sans lot). Rend la matrice ``(2H, 2H)`` faite des blocs
+    ``[[∂h_t/∂h_{t−1}, ∂h_t/∂c_{t−1}], [∂c_t/∂h_{t−1}, ∂c_t/∂c_{t−1}]]``.
+    """
+    where = "lstm_step_jacobian"
+    params = check_params(params, where)
+    x_t = as_float_array(x_t, "x_t", where)
+    check_ndim(x_t, (1,), "x_t", where, "(I,) (un seul exemple, sans lot)")
+    check_last_dim(x_t, params.input_size, "x_t", where, "la taille d'entrée I des paramètres")
+    H = params.hidden_size
+    h_prev = check_state(h_prev, "h_prev", None, H, where)
+    c_prev = check_state(c_prev, "c_prev", None, H, where)
+    step = lstm_step(x_t, h_prev, c_prev, params)
+    f, i, c_hat, o, c = step.f, step.i, step.c_hat, step.o, step.c
+    W_fh, W_ih, W_ch, W_oh = (getattr(params, f"W_{g}")[:, :H] for g in ("f", "i", "c", "o"))
+    tanh_c = np.tanh(c)
+    dc_dh = ((c_prev * f * (1 - f))[:, None] * W_fh
+             + (c_hat * i * (1 - i))[:, None] * W_ih
+             + (i * (1 - c_hat**2))[:, None] * W_ch)
+    dc_dc = np.diag(f)
+    dh_dc_t = o * (1 - tanh_c**2)  # ∂h_t/∂c_t, composante par composante
+    dh_dh = (tanh_c * o * (1 - o))[:, None] * W_oh + dh_dc_t[:, None] * dc_dh
+    dh_dc = np.diag(dh_dc_t * f)
+    return np.block([[dh_dh, dh_dc], [dc_dh, dc_dc]])
+
+
+def lstm_memory_gradient_norms(x, params: LSTMParams, h0=None, c0=None):
+    """Norme de la jacobienne complète ``‖∂c_T/∂c_{T−k}‖₂`` en fonction du retard ``k``.
+
+    L'état d'un LSTM est le couple ``s_t = (h_t, c_t)`` ; par la règle de
+    dérivation en chaîne, ``∂s_T/∂s_{T−k} = J_T · J_{T−1} ⋯ J_{T−k+1}``, où
+    ``J_t`` est la jacobienne d'un pas (:func:`lstm_step_jacobian`), et
+    ``∂c_T/∂c_{T−k}`` en est le bloc (mémoire, mémoire) : la dérivée par rapport à
+    ``c_{T−k}``, ``h_{T−k}`` fixé, tous les chemins compris. Contrairement au
+
+    chemin direct ``f_{T−k+1} ⊙ … ⊙ f_T`` (:func:`lstm_cell_path_gradient`),
+    ce produit compte aussi les chemins qui passent par ``h`` et par les
+    portes : il peut décroître bien plus vite que le chemin direct, ou croître.
+
+    ``x`` de forme ``(T, I)`` (une seule séquence) ; ``h0`` et ``c0`` (zéro par
+    défaut) de forme ``(H,)``. Rend ``(lags, norms)`` : ``lags = 0, …, T − 1``
+    et ``norms[k]`` la norme spectrale de ``∂c_T/∂c_{T−k}`` (``norms[0] = 1``).
+    """
+    where = "lstm_memory_gradient_norms"
+    params = check_params(params, where)
+    x = as_float_array(x, "x", where)
+    check_ndim(x, (2,), "x", where, "(T, I) (une seule séquence, sans lot)")
+    trace, _ = lstm_forward(x, params, h0, c0)
+    T, H = trace.c.shape
+    dtype = trace.c.dtype
+    h0 = np.zeros(H, dtype) if h0 is None else check_state(h0, "h0", None, H, where)
+    c0 = np.zeros(H, dtype) if c0 is None else check_state(c0, "c0", None, H, where)
+    h_prev = np.concatenate([h0[None].astype(dtype), trace.h[:-1]])  # h_{t−1} pour t = 0, …, T − 1
+    c_prev = np.concatenate([c0[None].astype(dtype), trace.c[:-1]])
+    params = params.astype(dtype)
+    product = np.eye(2 * H, dtype=dtype)  # ∂s_T/∂s_T
+    norms = np.empty(T, dtype=dtype)
+    for k in range(T):
+        norms[k] = np.linalg.norm(product[H:, H:], 2)
+        # On remonte d'un pas : multiplier à droite par la jacobienne du pas T − k.
+        t = T - 1 - k
+        product = product @ lstm_step_jacobian(x[t].astype(dtype), h_prev[t], c_prev[t], params)
+    return np.arange(T), norms

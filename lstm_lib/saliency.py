@@ -9,9 +9,14 @@ entrée ``x_t`` :
 
     s_t = \\left\\lVert \\frac{\\partial y}{\\partial x_t} \\right\\rVert_2 ,
 
-la *saillance* du pas ``t``. Une saillance forte veut dire : « si ``x_t``
-avait été un peu différent, la décision aurait bougé » ; une saillance nulle :
-« ce pas n'a plus aucune influence, il est oublié ».
+la *saillance* du pas ``t``. Une saillance forte veut dire : « si ``x_t``
+avait été un peu différent, la décision aurait bougé ». Une saillance faible
+veut dire seulement qu'une **petite** retouche de ``x_t`` ne change presque
+rien : c'est une mesure locale. Elle ne prouve pas que le pas est oublié ; un
+souvenir saturé (une mémoire qui a basculé dans un état stable) est
+insensible aux petites variations de ce qui l'a créé, tout en en dépendant
+entièrement. Pour l'influence totale d'un pas, il faut le remplacer et
+regarder la décision changer (occultation).
 
 Pourquoi écrire cette fonction plutôt que prendre une bibliothèque
 d'interprétabilité (Captum…) : c'est une seule dérivée par

@@ -79,13 +79,15 @@ def fit(model: nn.Module, train: Sequence[torch.Tensor], *, loss_fn: Callable,
         val: Sequence[torch.Tensor] | None = None, steps: int = 1000, batch_size: int = 64,
         lr: float = 3e-3, clip: float | None = 1.0, eval_every: int = 50, seed: int = 0,
         metric: Callable | None = None, device=None, progress: bool = True,
-        desc: str = "Entraînement") -> History:
+        desc: str = "Entraînement", stop: Callable[[History], bool] | None = None) -> History:
     """Entraîne ``model`` pendant ``steps`` pas d'Adam et rend son :class:`History`.
 
     ``train`` et ``val`` sont des tuples ``(entrées…, cible)`` de tenseurs
-    (ou de tableaux numpy) ; le modèle est appelé comme ``model(*entrées)``.
-    ``clip`` borne la norme du gradient (Pascanu et al., 2013) ; ``None`` la
-    laisse libre.
+    (ou de tableaux numpy) ; le modèle est appelé comme ``model(*entrées)``.
+    ``clip`` borne la norme du gradient (Pascanu et al., 2013) ; ``None`` la
+    laisse libre. ``stop`` (facultatif) est l'arrêt anticipé : une fonction de
+    l'historique, appelée après chaque évaluation ; dès qu'elle rend vrai,
+    l'entraînement s'arrête (par exemple ``lambda h: h.val_loss[-1] < 0.01``).
     """
     device = device or pick_device()
     model.to(device)
@@ -122,5 +124,7 @@ def fit(model: nn.Module, train: Sequence[torch.Tensor], *, loss_fn: Callable,
                 history.val_loss.append(v_loss)
                 history.val_metric.append(v_metric)
                 bar.set_postfix(perte_val=f"{v_loss:.4f}")
+            if stop is not None and stop(history):
+                break
     model.eval()
     return history

@@ -95,10 +95,11 @@ def built_html(built_book) -> Path:
     return built_book.html_dir
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def one_torch_thread():
-    """Un seul fil PyTorch pendant le test (de petits tenseurs : c'est plus rapide, et cela ne gêne pas
-    les autres tests), rétabli après. ``pytestmark = pytest.mark.usefixtures("one_torch_thread")``."""
+    """Un seul fil PyTorch pour les petits tenseurs d'un module de tests (plus rapide, surtout sur
+    une machine partagée) ; le réglage d'origine est rétabli à la fin du module. S'emploie avec
+    ``pytestmark = pytest.mark.usefixtures("one_torch_thread")``."""
     import torch
 
     threads = torch.get_num_threads()

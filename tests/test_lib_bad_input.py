@@ -10,6 +10,8 @@ import numpy as np
 import pytest
 
 import lstm_lib as L
+import lstm_lib.metrics as M
+from lstm_lib.filters import ema_detector
 from lstm_lib.plots import plot_gates_over_time, plot_gradient_decay, plot_radar_sequence
 from lstm_lib.widgets import cell_quantities, memory_explorer_static
 
@@ -102,6 +104,22 @@ CASES = [
      ValueError, "doit avoir la forme de « lags »"),
     ("widget : f > 1", lambda: cell_quantities([1.2], [0.5], [0.1], [1.0], [0.0]), ValueError, "« f » doit être dans"),
     ("widget : trop de courbes", lambda: memory_explorer_static(fs=[0.1] * 7), ValueError, "de 1 à 6"),
+    # les jacobiennes de la mémoire et les mesures des chapitres (lstm_lib.rnn, lstm_lib.metrics, lstm_lib.filters)
+    ("jacobienne complète : un lot", lambda: L.lstm_memory_gradient_norms(np.zeros((2, 5, 2)), P), ValueError,
+     "une seule séquence"),
+    ("jacobienne d'un pas : mauvaise entrée", lambda: L.lstm_step_jacobian(np.zeros(3), H3, H3, P), ValueError,
+     "taille d'entrée I"),
+    ("taux par pas : valeurs nulles", lambda: M.rate_per_step(np.zeros(100)), ValueError, "doivent être > 0"),
+    ("taux par pas : fenêtre trop longue", lambda: M.rate_per_step(np.ones(30)), ValueError, "dépasse la longueur"),
+    ("stabilisation : bande nulle", lambda: M.settling_time(np.ones(4), 0, band=0.0), ValueError, "« band » doit être > 0"),
+    ("stabilisation : départ hors de la séquence", lambda: M.settling_time(np.ones(4), 9, band=1.0), ValueError,
+     "entre 0 et T = 4"),
+    ("seuil : cible non booléenne", lambda: M.best_threshold(np.ones(3), np.array([0, 2, 1])), TypeError,
+     "des booléens (ou des 0 et des 1)"),
+    ("F1 : formes différentes", lambda: M.binary_scores(np.ones(3, bool), np.ones(4, bool)), ValueError,
+     "la même forme"),
+    ("détecteur EMA : le temps d'abord", lambda: ema_detector(0.2, np.ones(5), np.ones(5, bool), np.ones(5)),
+     ValueError, "une séquence par ligne"),
 ]
 
 

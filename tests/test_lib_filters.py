@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from lstm_lib import constant_gate_memory, ema, half_life
+from lstm_lib.filters import ema_detector
 
 
 def test_half_life_values():
@@ -56,3 +57,20 @@ def test_ema_is_a_low_pass_filter():
     slow, fast = np.sin(2 * np.pi * t / 200), np.sin(2 * np.pi * t / 4)
     gain = lambda s: np.std(ema(s, 0.1)[100:]) / np.std(s[100:])  # noqa: E731
     assert gain(slow) > 0.9 and gain(fast) < 0.1
+
+
+def test_ema_detector_on_a_case_with_a_known_answer():
+    # Des séquences plates : « cible » à 1, « pas de cible » à 0. La dernière valeur de l'EMA vaut
+    # 1 − (1 − α)^T ou 0 : tout seuil entre les deux classe parfaitement.
+    T = 20
+    train = np.concatenate([np.ones((5, T)), np.zeros((5, T))])
+    target = np.arange(10) < 5
+    test = np.concatenate([np.zeros((3, T)), np.ones((2, T))])
+    threshold, train_accuracy, says = ema_detector(0.3, train, target, test)
+    assert train_accuracy == 1.0 and 0 < threshold <= 1 - 0.7**T
+    assert says.tolist() == [False, False, False, True, True]
+
+
+def test_ema_detector_rejects_time_first_input():
+    with pytest.raises(ValueError, match="une séquence par ligne"):
+        ema_detector(0.3, np.ones(20), np.ones(20, dtype=bool), np.ones(20))

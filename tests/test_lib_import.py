@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-NUMPY_MODULES = ["lstm_lib", "lstm_lib.cells", "lstm_lib.sequences", "lstm_lib.rnn", "lstm_lib.filters",
+NUMPY_MODULES = ["lstm_lib", "lstm_lib.cells", "lstm_lib.sequences", "lstm_lib.rnn", "lstm_lib.filters", "lstm_lib.metrics",
                  "lstm_lib.data", "lstm_lib.plots", "lstm_lib.widgets", "lstm_lib.style"]
 
 
@@ -30,7 +30,8 @@ def test_public_names_are_exported():
     import lstm_lib
 
     for name in ("LSTMParams", "lstm_step", "lstm_forward", "lstm_forward_explicit", "RNNParams", "rnn_step",
-                 "rnn_forward", "rnn_gradient_norms", "lstm_cell_path_gradient", "radar_sequences",
+                 "rnn_forward", "rnn_gradient_norms", "lstm_cell_path_gradient", "lstm_step_jacobian",
+                 "lstm_memory_gradient_norms", "radar_sequences",
                  "RadarBatch", "RADAR_CLASSES", "adding_problem", "half_life", "ema", "constant_gate_memory"):
         assert hasattr(lstm_lib, name), name
 

@@ -8,6 +8,9 @@ from lstm_lib import (
     RNNParams,
     lstm_cell_path_gradient,
     lstm_forward,
+    lstm_memory_gradient_norms,
+    lstm_step,
+    lstm_step_jacobian,
     rnn_forward,
     rnn_gradient_norms,
     rnn_step,
@@ -110,3 +113,88 @@ def test_lstm_cell_path_gradient_batched_and_float32():
     assert values.dtype == np.float32 and values.shape == (3, 6, 2)
     for b in range(3):
         assert np.allclose(values[b], lstm_cell_path_gradient(f[b])[1])
+
+
+# --- la jacobienne complète de la mémoire d'un LSTM ----------------------------
+
+
+def _torch_memory_jacobian(x, p, k):
+    """∂c_T/∂c_{T−k} par autograd de PyTorch, sur une LSTMCell qui porte les mêmes poids."""
+    torch = pytest.importorskip("torch")
+    from lstm_lib.torch_bridge import params_to_torch
+
+    cell = torch.nn.LSTMCell(p.input_size, p.hidden_size, dtype=torch.float64)
+    params_to_torch(p, cell)
+    trace, _ = lstm_forward(x, p)
+    T = x.shape[0]
+    h_start = torch.tensor(trace.h[T - k - 1])
+
+    def c_T(c_start):
+        h, c = h_start[None], c_start[None]
+        for t in range(T - k, T):
+            h, c = cell(torch.tensor(x[t])[None], (h, c))
+        return c[0]
+
+    return torch.autograd.functional.jacobian(c_T, torch.tensor(trace.c[T - k - 1])).numpy()
+
+
+def test_lstm_memory_gradient_norms_match_autograd():
+    p = LSTMParams.random(2, 5, seed=3, forget_bias=1.0)
+    x = np.random.default_rng(4).normal(size=(14, 2))
+    lags, norms = lstm_memory_gradient_norms(x, p)
+    assert np.array_equal(lags, np.arange(14)) and norms[0] == pytest.approx(1.0)
+    for k in (1, 3, 8, 12):
+        J = _torch_memory_jacobian(x, p, k)
+        assert norms[k] == pytest.approx(np.linalg.norm(J, 2), rel=1e-10)
+
+
+def test_lstm_step_jacobian_matches_finite_differences():
+    p = LSTMParams.random(3, 4, seed=5)
+    rng = np.random.default_rng(6)
+    x_t, h, c = rng.normal(size=3), rng.normal(size=4) * 0.5, rng.normal(size=4)
+    J = lstm_step_jacobian(x_t, h, c, p)
+    assert J.shape == (8, 8)
+    eps = 1e-6
+    for j in range(8):
+        d = np.zeros(8)
+        d[j] = eps
+        plus = lstm_step(x_t, h + d[:4], c + d[4:], p)
+        minus = lstm_step(x_t, h - d[:4], c - d[4:], p)
+        column = (np.concatenate([plus.h, plus.c]) - np.concatenate([minus.h, minus.c])) / (2 * eps)
+        assert np.allclose(J[:, j], column, rtol=0, atol=1e-8)
+
+
+def test_without_recurrent_weights_the_full_jacobian_is_the_direct_path():
+    # Cas dont on connaît la réponse : si aucune porte ne lit h_{t−1} (W_h = 0), le seul chemin
+    # de c_{T−k} vers c_T est le chemin direct, et ∂c_T/∂c_{T−k} = diag(f_{T−k+1} ⋯ f_T).
+    p = LSTMParams.random(2, 6, seed=7, forget_bias=2.0)
+    for g in "fico":
+        getattr(p, f"W_{g}")[:, :6] = 0.0
+    x = np.random.default_rng(8).normal(size=(30, 2))
+    trace, _ = lstm_forward(x, p)
+    _, direct = lstm_cell_path_gradient(trace.f)
+    _, full = lstm_memory_gradient_norms(x, p)
+    assert np.allclose(full, direct.max(axis=-1), rtol=1e-12, atol=0)
+
+
+def test_full_jacobian_differs_from_the_direct_path_on_the_chapter_1_network():
+    # Le constat du chapitre 1 : sur le même réseau, les deux mesures diffèrent de plusieurs
+    # ordres de grandeur, dans un sens ou dans l'autre.
+    x = np.random.default_rng(9).uniform(0, 1, size=(100, 2))
+    for b_f in (0.0, 5.0):
+        p = LSTMParams.random(2, 32, seed=0, forget_bias=b_f)
+        trace, _ = lstm_forward(x, p)
+        direct = lstm_cell_path_gradient(trace.f)[1].max(axis=-1)
+        _, full = lstm_memory_gradient_norms(x, p)
+        print(f"b_f = {b_f} : chemin direct {direct[99]:.2e}, jacobienne complète {full[99]:.2e} au retard 99")
+        assert full[99] > 10 * direct[99]  # plus d'un ordre de grandeur
+
+
+def test_lstm_jacobian_functions_reject_bad_input():
+    p = LSTMParams.random(2, 3, seed=0)
+    with pytest.raises(ValueError, match="une seule séquence"):
+        lstm_memory_gradient_norms(np.zeros((2, 5, 2)), p)
+    with pytest.raises(ValueError, match="dernière dimension"):
+        lstm_step_jacobian(np.zeros(3), np.zeros(3), np.zeros(3), p)
+    with pytest.raises(TypeError, match="LSTMParams"):
+        lstm_memory_gradient_norms(np.zeros((5, 2)), "pas des poids")

@@ -98,3 +98,74 @@ def test_title_is_not_numbered_by_hand(path):
     assert not re.match(r"^\d+\s*[.)]", titles[0]), (
         f"{rel(path)} : le titre « {titles[0]} » porte déjà un numéro ; retirez-le, _toc.yml numérote les chapitres"
     )
+
+
+@pytest.mark.parametrize("path", notebook_params())
+def test_no_nbval_comment_in_cell_sources(path):
+    """nbval lit les étiquettes de cellule : un commentaire # NBVAL_… serait visible sur le site."""
+    nb = read_notebook(path)
+    marked = [
+        i for i, cell in enumerate(nb["cells"])
+        if cell["cell_type"] == "code" and re.search(r"^\s*#\s*NBVAL_", "".join(cell["source"]), re.M)
+    ]
+    assert not marked, (
+        f"{rel(path)} : cellules {marked} marquées par un commentaire # NBVAL_… ; "
+        "retirez-le et donnez à la cellule l'étiquette « nbval-check-output »"
+    )
+
+
+@pytest.mark.parametrize("path", [p for p in notebook_params() if rel(p.values[0]).startswith("chapters/")])
+def test_chapters_have_checked_cells(path):
+    """Chaque chapitre vérifie des sorties (étiquette nbval-check-output), et seulement sur du code."""
+    nb = read_notebook(path)
+    tagged = [(i, c["cell_type"]) for i, c in enumerate(nb["cells"])
+              if "nbval-check-output" in c.get("metadata", {}).get("tags", [])]
+    assert tagged, f"{rel(path)} : aucune cellule étiquetée nbval-check-output"
+    assert all(kind == "code" for _, kind in tagged), f"{rel(path)} : étiquette sur une cellule de texte : {tagged}"
+
+
+HIDDEN_TAGS = {"hide-input", "remove-input", "remove-cell"}
+
+
+def _bound_and_used(source):
+    """Les noms liés au premier niveau d'une cellule, et les noms qu'elle lit sans les avoir liés avant."""
+    import ast
+
+    tree = ast.parse(source)
+    bound, used = set(), set()
+    for node in tree.body:
+        loaded = {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        # Les noms liés dans l'instruction elle-même (variable de boucle, de compréhension,
+        # arguments et variables locales d'une fonction) ne viennent pas d'une autre cellule.
+        local = {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        local |= {a.arg for n in ast.walk(node) if isinstance(n, ast.arguments)
+                  for a in n.posonlyargs + n.args + n.kwonlyargs + [n.vararg, n.kwarg] if a}
+        used |= loaded - bound - local
+        for n in ast.walk(node):
+
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
+                bound.add(n.id)
+            elif isinstance(n, (ast.FunctionDef, ast.ClassDef)) and n in tree.body:
+                bound.add(n.name)
+            elif isinstance(n, (ast.Import, ast.ImportFrom)):
+                bound |= {(a.asname or a.name).split(".")[0] for a in n.names}
+    return bound, used
+
+
+@pytest.mark.parametrize("path", [p for p in notebook_params() if rel(p.values[0]).startswith("chapters/")])
+def test_visible_code_uses_no_name_defined_only_in_hidden_cells(path):
+    """Un lecteur du site ne voit pas le code des cellules masquées : le code visible ne doit pas
+    lire un nom que seule une cellule masquée (hide-input, remove-cell…) a défini."""
+    nb = read_notebook(path)
+    visible, hidden_only, problems = set(), set(), []
+    for i, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] != "code" or colab_cell.is_colab_cell(cell):
+            continue
+        bound, used = _bound_and_used("".join(cell["source"]))
+        if HIDDEN_TAGS & set(cell.get("metadata", {}).get("tags", [])):
+            hidden_only |= bound - visible
+        else:
+            problems += [f"cellule {i} : « {name} »" for name in sorted(used & hidden_only)]
+            visible |= bound
+            hidden_only -= bound
+    assert not problems, f"{rel(path)} : le code visible lit des noms définis dans une cellule masquée : {problems}"

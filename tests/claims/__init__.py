@@ -1,0 +1,1 @@
+"""La suite des affirmations des chapitres (voir conftest.py)."""
