@@ -50,6 +50,28 @@ def test_bubblewrap_command_exposes_only_the_system_the_interpreter_and_the_exch
     assert env["HOME"] == "/tmp" and "LSTM_TEST_SECRET" not in env
 
 
+def test_an_interpreter_installed_under_tmp_is_still_seen_in_the_sandbox(tmp_path, monkeypatch):
+    """Un dépôt cloné sous /tmp (la CI le fait) : son venv ne doit pas être caché par le /tmp privé."""
+    import lstm_grader.sandbox as sb
+
+    prefix = Path("/tmp") / f"lstm-venv-{os.getpid()}"
+    (prefix / "bin").mkdir(parents=True, exist_ok=True)
+    try:
+        (prefix / "bin" / "marque").write_text("venv visible\n", encoding="utf-8")
+        monkeypatch.setattr(sb, "python_paths", lambda: [str(prefix)])
+        exchange = tmp_path / "echange"
+        exchange.mkdir()
+        argv = find_sandbox("bwrap").wrap(["/bin/cat", str(prefix / "bin" / "marque")], exchange=exchange,
+                                          cwd=exchange, env=kernel_env("/tmp"), limits=LIMITS,
+                                          private=tmp_path / "bac", tag="t")
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+        print(done.returncode, done.stdout, done.stderr)
+        assert done.returncode == 0 and done.stdout == "venv visible\n", done.stderr
+    finally:
+        import shutil
+        shutil.rmtree(prefix, ignore_errors=True)
+
+
 def test_kernel_environment_carries_nothing_from_the_teacher(monkeypatch, tmp_path):
     monkeypatch.setenv("LSTM_TEST_SECRET", "chut")
     env = kernel_env("/tmp")

@@ -12,14 +12,16 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+from unittest import mock
 
 import nbformat
 import pytest
 
 from lstm_lib.grading import NOTEBOOKS, definition
-from lstm_grader import copies
+from lstm_grader import copies, runner
 from lstm_grader.runner import GradingOptions, grade_paths
 
 sys.path.insert(0, str(Path(__file__).parent / "grading"))
@@ -303,7 +305,12 @@ def test_unrecognised_notebook(batch_a):
 # Délai total : un noyau qui ignore l'interruption
 # --------------------------------------------------------------------------
 
-def _grading_processes() -> list[int]:
+def _grading_processes(roots=("lstm-correction-",)) -> list[int]:
+    """Les processus dont le dossier courant est dans l'un des dossiers de correction ``roots``.
+
+    ``roots`` : les dossiers créés par *cette* correction ; une autre correction qui tourne en même
+    temps sur la machine (une autre suite de tests) ne compte pas.
+    """
     found = []
     for pid in os.listdir("/proc"):
         if pid.isdigit():
@@ -311,16 +318,16 @@ def _grading_processes() -> list[int]:
                 cwd = os.readlink(f"/proc/{pid}/cwd")
             except OSError:
                 continue
-            if "lstm-correction-" in cwd:
+            if any(root in cwd for root in roots):
                 found.append(int(pid))
     return found
 
 
-def _wait_no_survivor(before: set[int]) -> None:
+def _wait_no_survivor(roots) -> None:
     deadline = time.monotonic() + 15  # le temps que le système récupère les processus tués
-    while set(_grading_processes()) - before and time.monotonic() < deadline:
+    while _grading_processes(roots) and time.monotonic() < deadline:
         time.sleep(0.5)
-    assert set(_grading_processes()) - before == set(), "un noyau de correction a survécu"
+    assert _grading_processes(roots) == [], "un noyau de correction a survécu"
 
 
 STUBBORN = "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass\n"
@@ -329,14 +336,22 @@ STUBBORN = "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile T
 def _grade_stubborn(tmp_path, total_timeout):
     paths = _write_all(tmp_path, {"ex02_tetu.ipynb": _filled("ex02", ex3=STUBBORN),
                                   "ex01_solution.ipynb": copies.solved("ex01")})
-    before = set(_grading_processes())
-    rows = grade_paths(paths, GradingOptions(cell_timeout=2, total_timeout=total_timeout, seed=1, jobs=2),
-                       progress=False)
+    roots = []
+    real_mkdtemp = tempfile.mkdtemp
+
+    def recording_mkdtemp(*args, **kwargs):
+        roots.append(real_mkdtemp(*args, **kwargs))
+        return roots[-1]
+
+    with mock.patch.object(runner.tempfile, "mkdtemp", recording_mkdtemp):
+        rows = grade_paths(paths, GradingOptions(cell_timeout=2, total_timeout=total_timeout, seed=1, jobs=2),
+                           progress=False)
+    assert roots, "la correction n'a pas créé son dossier"
     by_file = {}
     for r in rows:
         by_file.setdefault(r.copy, {})[r.exercise] = r
     assert all(r.status == "réussi" for r in by_file["ex01_solution.ipynb"].values())
-    _wait_no_survivor(before)
+    _wait_no_survivor([os.path.realpath(r) for r in roots])
     return by_file["ex02_tetu.ipynb"]
 
 

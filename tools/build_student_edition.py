@@ -322,7 +322,7 @@ def _public_text(root: Path = ROOT) -> str:
     for rel in repository_files(root):
         if is_excluded(rel) or rel.startswith("exercises/") or rel.startswith("lstm_lib/grading/"):
             continue
-        if rel.endswith((".py", ".ipynb", ".md")):
+        if rel.endswith((".py", ".ipynb", ".md", ".js")):  # le JavaScript des widgets est public aussi
             texts.append(normalise(readable_text(root / rel)))
     return "\n".join(texts)
 

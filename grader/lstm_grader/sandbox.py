@@ -202,11 +202,14 @@ class Bubblewrap(Sandbox):
                 args += ["--ro-bind", path, path]
         passwd, group = _identity_files(private)
         args += ["--ro-bind", str(passwd), "/etc/passwd", "--ro-bind", str(group), "/etc/group"]
-        for path in python_paths():
-            args += ["--ro-bind", path, path]
         size = str(limits.memory_mb * 1024 * 1024)  # un tmpfs compte dans la mémoire de la copie
         args += ["--proc", "/proc", "--dev", "/dev", "--size", size, "--tmpfs", "/dev/shm",
-                 "--size", size, "--tmpfs", "/tmp", "--bind", str(exchange), str(exchange),
+                 "--size", size, "--tmpfs", "/tmp"]
+        # L'interpréteur après le /tmp privé : bwrap monte dans l'ordre, et un Python installé
+        # sous /tmp (un dépôt cloné là, comme en CI) serait sinon caché par le tmpfs.
+        for path in python_paths():
+            args += ["--ro-bind", path, path]
+        args += ["--bind", str(exchange), str(exchange),
                  "--remount-ro", "/dev", "--remount-ro", "/",  # la racine du bac : rien d'autre d'inscriptible
                  "--chdir", str(cwd), "--clearenv"]
         for key, value in env.items():
