@@ -267,7 +267,7 @@ def test_cahier_is_silent_while_grading(capsys, monkeypatch):
 
 def test_unknown_notebook_name_is_a_clear_error():
     with pytest.raises(ValueError, match="cahier inconnu"):
-        Cahier("ex09", {})
+        Cahier("ex99", {})
 
 
 def test_identify_submission():
@@ -466,7 +466,7 @@ def test_graduated_hints_and_solution_seen(capsys, monkeypatch):
 
 PRIVATE_SOURCE = '''
 from lstm_lib.grading import ChoiceExercise
-NOTEBOOK = "ex09_prive"
+NOTEBOOK = "ex99_prive"
 TITLE = "Cahier privé"
 INTRO = "Une question."
 EXERCISES = [ChoiceExercise(key="ex1", title="Une lettre", points=1, target="answer_x",
@@ -478,22 +478,22 @@ EXERCISES = [ChoiceExercise(key="ex1", title="Une lettre", points=1, target="ans
 def test_private_sources_add_or_replace_notebooks(tmp_path):
     clear_private_checks()
     try:
-        (tmp_path / "ex09_prive.py").write_text(PRIVATE_SOURCE, encoding="utf-8")
-        (tmp_path / "ex02_autres.py").write_text(PRIVATE_SOURCE.replace("ex09_prive", "ex02_autres"), encoding="utf-8")
+        (tmp_path / "ex99_prive.py").write_text(PRIVATE_SOURCE, encoding="utf-8")
+        (tmp_path / "ex02_autres.py").write_text(PRIVATE_SOURCE.replace("ex99_prive", "ex02_autres"), encoding="utf-8")
         from lstm_lib.grading.registry import load_private_checks, notebooks
 
         assert load_private_checks(tmp_path) == 2
-        assert "ex09" in notebooks() and identify("dupont_ex09_prive.ipynb") == "ex09"
-        assert [ex.key for ex in exercises_for("ex09")] == ["ex1"]
+        assert "ex99" in notebooks() and identify("dupont_ex99_prive.ipynb") == "ex99"
+        assert [ex.key for ex in exercises_for("ex99")] == ["ex1"]
         assert definition("ex02").NOTEBOOK == "ex02_autres"  # le cahier du livre est remplacé
-        assert check_locally(exercises_for("ex09")[0], {"answer_x": "a"}).ok
+        assert check_locally(exercises_for("ex99")[0], {"answer_x": "a"}).ok
     finally:
         clear_private_checks()
-    assert "ex09" not in NOTEBOOKS and definition("ex02").NOTEBOOK == "ex02_portes"
+    assert "ex99" not in NOTEBOOKS and definition("ex02").NOTEBOOK == "ex02_portes"
 
 
 @pytest.mark.parametrize("change, fragment", [
-    (lambda s: s.replace('NOTEBOOK = "ex09_prive"', 'NOTEBOOK = "prive"'), "exNN_nom"),
+    (lambda s: s.replace('NOTEBOOK = "ex99_prive"', 'NOTEBOOK = "prive"'), "exNN_nom"),
     (lambda s: s.replace('TITLE = "Cahier privé"', ""), "il manque TITLE"),
     (lambda s: s.replace(', answer="a"', ""), "sans corrigé"),
     (lambda s: s.replace("EXERCISES = [", "EXERCISES = 2 * ["), "clés en double"),
@@ -503,11 +503,11 @@ def test_private_sources_add_or_replace_notebooks(tmp_path):
 def test_bad_private_source_is_a_clear_french_error(tmp_path, change, fragment):
     from lstm_lib.grading.registry import load_private_checks
 
-    (tmp_path / "ex09_prive.py").write_text(change(PRIVATE_SOURCE), encoding="utf-8")
+    (tmp_path / "ex99_prive.py").write_text(change(PRIVATE_SOURCE), encoding="utf-8")
     clear_private_checks()
     try:
         with pytest.raises(ValueError, match=fragment):
-            load_private_checks(tmp_path / "ex09_prive.py")
+            load_private_checks(tmp_path / "ex99_prive.py")
     finally:
         clear_private_checks()
 

@@ -24,7 +24,7 @@ import pytest
 import lstm_lib
 from lstm_grader import copies
 from lstm_grader.runner import GradingOptions, grade_paths
-from lstm_lib.grading import NOTEBOOKS, definition, layout
+from lstm_lib.grading import NOTEBOOKS, definition, exercises_for, layout
 from lstm_lib.grading.core import fr
 from lstm_lib.grading.notebook import check_locally
 
@@ -278,3 +278,60 @@ def test_lstm_lib_functions_are_forbidden_where_the_statement_says_so():
     verdict = check_locally(ex, {"forget_gate": lstm_lib.forget_gate})
     assert verdict.statut == "faux" and "écrire vous-même" in verdict.message
     assert check_locally(definition("ex02").EXERCISES[4], {"gates": lstm_lib.sigmoid}).statut != "réussi"
+
+
+# --------------------------------------------------------------------------
+# Les questions à choix mesurent quelque chose : deviner rapporte le hasard
+# --------------------------------------------------------------------------
+
+def _letter_questions():
+    from lstm_lib.grading.core import ChoiceExercise
+
+    return [(name, ex) for name in NOTEBOOKS for ex in exercises_for(name)
+            if isinstance(ex, ChoiceExercise) and ex.shuffled]
+
+
+def test_every_single_letter_question_is_shuffled():
+    from lstm_lib.grading.core import ChoiceExercise
+
+    fixed = [(name, ex.key) for name in NOTEBOOKS for ex in exercises_for(name)
+             if isinstance(ex, ChoiceExercise) and ex.choices and all(ex.choices.values()) and not ex.shuffled]
+    assert fixed == [], fixed
+    assert len(_letter_questions()) >= 10
+
+
+def test_always_the_same_letter_scores_at_chance():
+    """« b partout » (ou a, c, d) : sur 300 copies, chaque lettre constante gagne environ 1/k des points."""
+    questions = _letter_questions()
+    identities = [f"Élève {k:03d}" for k in range(300)]
+    worst = 0.0
+    for letter in "abcd":
+        hits = total = chance = 0.0
+        for _, ex in questions:
+            k = len(ex.choices)
+            for who in identities:
+                variant = ex.variant(who)
+                correct = ex.letters(variant)[ex.order(variant).index(ex.answer)]
+                hits += correct == letter
+                total += 1
+            chance += 1 / k
+        rate = hits / total
+        print(f"toujours « {letter} » : {rate:.3f} des réponses justes (hasard : {chance / len(questions):.3f})")
+        worst = max(worst, rate - chance / len(questions))
+    assert worst <= 0.03, worst
+
+
+@pytest.mark.parametrize("strategy, pick", [("la plus longue", max), ("la plus courte", min)])
+def test_the_longest_or_shortest_option_is_not_the_answer_more_often_than_chance(strategy, pick):
+    """« Prendre l'option la plus longue » (ou la plus courte) : pas mieux que le hasard (≤ 1/k + 0,1)."""
+    questions = _letter_questions()
+    wins, chance = 0.0, 0.0
+    for name, ex in questions:
+        lengths = {label: len(text) for label, text in ex.choices.items()}
+        extreme = pick(lengths.values())
+        best = [label for label, n in lengths.items() if n == extreme]
+        wins += (ex.answer in best) / len(best)  # à égalité, l'élève tire au sort parmi elles
+        chance += 1 / len(ex.choices)
+    rate, chance = wins / len(questions), chance / len(questions)
+    print(f"{strategy} option : {rate:.3f} des questions (hasard : {chance:.3f}, {len(questions)} questions)")
+    assert rate <= chance + 0.1, (rate, chance)

@@ -390,7 +390,7 @@ EXERCISES = [
             "gradient": "en remontant le temps, le gradient est multiplié à chaque pas par une jacobienne "
                         "souvent de norme < 1",
             "poids": "ses poids sont trop peu nombreux pour garder en mémoire une information vue il y a "
-                     "longtemps",
+                     "très longtemps, des centaines de pas plus tôt",
             "tanh": "la fonction tanh est trop lente à calculer quand les séquences deviennent très longues",
             "entrees": "il ne voit jamais les entrées anciennes : chaque pas ne reçoit que l'entrée du moment",
         },

@@ -229,6 +229,8 @@ EXERCISES = [
         key="ex1",
         title="Des poids de PyTorch au format du livre",
         points=3,
+        minutes=20,
+        level="appliquer",
         target="torch_to_book",
         statement=(
             "`nn.LSTM` range les poids d'une couche dans `weight_ih` $(4H, I)$, `weight_hh` "
@@ -278,6 +280,8 @@ EXERCISES = [
         key="ex2",
         title="Compter les paramètres",
         points=2,
+        minutes=5,
+        level="appliquer",
         target="n_params",
         statement=(
             "Combien de paramètres a `nn.LSTM(input_size=2, hidden_size=64, num_layers=2, "
@@ -305,6 +309,8 @@ EXERCISES = [
         key="ex3",
         title="Le biais de la porte d'oubli",
         points=2,
+        minutes=15,
+        level="appliquer",
         target="init_forget_bias",
         statement=(
             "Jozefowicz et al. (2015) recommandent un biais de porte d'oubli de 1 ; PyTorch ne le "
@@ -339,6 +345,8 @@ EXERCISES = [
         key="ex4",
         title="La dernière sortie valide",
         points=2,
+        minutes=10,
+        level="appliquer",
         target="last_valid_output",
         statement=(
             "Un lot de séquences de longueurs différentes, complétées par des zéros, donne une "
@@ -375,6 +383,8 @@ EXERCISES = [
         key="ex5",
         title="La forme de h_n",
         points=1,
+        minutes=5,
+        level="comprendre",
         target="answer_h_n_shape",
         statement=(
             "On passe un lot de 8 séquences de 50 pas dans `nn.LSTM(input_size=2, hidden_size=64, "
@@ -398,6 +408,8 @@ EXERCISES = [
         key="ex6",
         title="Le remplissage est-il neutre ?",
         points=1,
+        minutes=5,
+        level="comprendre",
         target="answer_padding",
         statement=(
             "Des séquences de longueurs différentes sont complétées par des zéros jusqu'à la même "
@@ -410,7 +422,7 @@ EXERCISES = [
             "biais": "non : h et les biais font encore bouger l'état ; il faut empaqueter ou masquer",
             "neutre": "oui : une entrée nulle ne change pas l'état, la cellule reste où elle est",
             "batch_first": "oui, à condition de passer batch_first=True au moment de créer le LSTM",
-            "fin": "oui, tant que les zéros sont à la fin des séquences et jamais au début",
+            "fin": "oui, tant que les zéros sont placés à la fin des séquences, et jamais au début",
         },
         answer="biais",
         feedback={
@@ -424,6 +436,8 @@ EXERCISES = [
         key="ex7",
         title="Réparer une boucle d'entraînement",
         points=3,
+        minutes=40,
+        level="déboguer",
         target="train_and_predict",
         statement=(
             "La cellule d'aide ci-dessous définit `buggy_train_and_predict(x_train, y_train, x_test, seed)` : "
@@ -489,6 +503,8 @@ EXERCISES = [
         key="ex8",
         title="Nommer les bogues",
         points=2,
+        minutes=15,
+        level="déboguer",
         target="bug_lines",
         statement=(
             "Dans `buggy_train_and_predict` (cellule d'aide de l'exercice 7), huit lignes sont marquées "

@@ -64,6 +64,8 @@ EXERCISES = [
         key="ex1",
         title="Une lecture bidirectionnelle",
         points=3,
+        minutes=10,
+        level="appliquer",
         target="bidirectional_read",
         statement=(
             "Écrivez `bidirectional_read(x, params_fwd, params_bwd)` : `x` est une séquence de "
@@ -102,6 +104,8 @@ EXERCISES = [
         key="ex2",
         title="Les états finaux des deux sens",
         points=2,
+        minutes=10,
+        level="appliquer",
         target="final_states",
         statement=(
             "`output` est la sortie $(T, 2H)$ d'une lecture bidirectionnelle (comme à l'exercice "
@@ -135,6 +139,8 @@ EXERCISES = [
         key="ex3",
         title="Un pooling masqué",
         points=2,
+        minutes=10,
+        level="appliquer",
         target="masked_mean_pool",
         statement=(
             "Pour classer une séquence entière, on résume les sorties de tous les pas par leur "
@@ -168,6 +174,8 @@ EXERCISES = [
         key="ex4",
         title="Bidirectionnel : permis ou non ?",
         points=2,
+        minutes=15,
+        level="évaluer",
         target="bidirectional_allowed",
         statement=(
             "Pour chaque cas, un LSTM bidirectionnel est-il permis (`True`) ou interdit (`False`) ?\n\n"
@@ -201,6 +209,8 @@ EXERCISES = [
         key="ex5",
         title="Il a glissé sur une peau de banane",
         points=1,
+        minutes=5,
+        level="comprendre",
         target="answer_banana",
         statement=(
             "Dans la phrase « Il a glissé sur une peau de banane », au moment de lire « glissé », "

@@ -142,4 +142,114 @@ WRONG = {
         "ex4": ("bidirectional_allowed = {'a': True, 'b': True, 'c': True, 'd': True}\n", "réponses fausses sur 4"),
         "ex5": ("answer_banana = ex5.lettre('LSTM avant')\n", "gauche à droite"),
     },
+    "ex07": {
+        "ex1": ("def output_gate_backward(x_t, h_prev, c_prev, params, d_h):\n"
+                "    record = lstm_lib.lstm_step(x_t, h_prev, c_prev, params)\n"
+                "    d_o = d_h * np.tanh(record.c)\n"
+                "    return np.outer(d_o, np.concatenate([h_prev, x_t])), d_o\n", "dérivée de la sigmoïde"),
+        "ex2": ("def memory_backward(d_h, o, c, d_c_next, f_next):\n"
+                "    return d_h * o * (1 - np.tanh(c) ** 2) + d_c_next\n", "sans la porte f_{t+1}"),
+        "ex3": ("FIELDS = ('W_f', 'b_f', 'W_i', 'b_i', 'W_c', 'b_c', 'W_o', 'b_o')\n\n"
+                "def grad_check(x, params, d_h, grads, eps=1e-6):\n"
+                "    def loss(p):  # seul le dernier pas : la perte est mal recopiée\n"
+                "        return np.sum(lstm_lib.lstm_forward(x, p)[0].h[-1] * d_h[-1])\n"
+                "    wrong = {}\n"
+                "    for name in FIELDS:\n"
+                "        value = getattr(params, name)\n"
+                "        wrong[name] = False\n"
+                "        for index in np.ndindex(value.shape):\n"
+                "            plus, minus = value.copy(), value.copy()\n"
+                "            plus[index] += eps\n"
+                "            minus[index] -= eps\n"
+                "            d = (loss(lstm_lib.LSTMParams(**{**params.__dict__, name: plus}))\n"
+                "                 - loss(lstm_lib.LSTMParams(**{**params.__dict__, name: minus}))) / (2 * eps)\n"
+                "            if abs(d - getattr(grads, name)[index]) > 1e-6 * (1 + abs(d)):\n"
+                "                wrong[name] = True\n"
+                "    return wrong\n", "accuse"),
+        "ex4": ("def gradient_reach(T, k, loss_steps):\n"
+                "    reached = np.zeros(T, dtype=bool)\n"
+                "    for s in loss_steps:\n"
+                "        reached[max(0, s - k + 1):s + 1] = True\n"
+                "    return reached\n", "glissantes"),
+        "ex5": ("def clip_by_norm(grads, max_norm):\n"
+                "    return {k: g * min(1.0, max_norm / np.linalg.norm(g)) for k, g in grads.items()}\n",
+                "sa propre norme"),
+        "ex6": ("answer_detach = \"a\"\n", "modifiés sur place"),
+    },
+    "ex08": {
+        "ex1": ("def gru_step(x_t, h_prev, params):\n"
+                "    hx = np.concatenate([h_prev, x_t])\n"
+                "    r = lstm_lib.sigmoid(params['W_r'] @ hx + params['b_r'])\n"
+                "    z = lstm_lib.sigmoid(params['W_z'] @ hx + params['b_z'])\n"
+                "    n = np.tanh(params['W_n'] @ np.concatenate([r * h_prev, x_t]) + params['b_n'] + params['b_hn'])\n"
+                "    return r, z, n, z * h_prev + (1 - z) * n\n", "forme de l'article"),
+        "ex2": ("def param_counts(input_size, hidden_size, num_layers, bidirectional):\n"
+                "    H, D = hidden_size, 2 if bidirectional else 1\n"
+                "    inputs = [input_size] + [D * H] * (num_layers - 1)\n"
+                "    block = D * sum(H * i + H * H + H for i in inputs)\n"
+                "    return 4 * block, 3 * block\n", "seul biais par bloc"),
+        "ex3": ("def cifg_step(x_t, h_prev, c_prev, params):\n"
+                "    f = lstm_lib.forget_gate(h_prev, x_t, params.W_f, params.b_f)\n"
+                "    c_hat = lstm_lib.candidate(h_prev, x_t, params.W_c, params.b_c)\n"
+                "    o = lstm_lib.output_gate(h_prev, x_t, params.W_o, params.b_o)\n"
+                "    c = (1 - f) * c_prev + f * c_hat\n"
+                "    return o * np.tanh(c), c\n", "couplage semble inversé"),
+        "ex4": ("def which_gru(x, params, h):\n    return \"pytorch\"\n", "pas la bonne variante"),
+        "ex5": ("def latch_params(T, mark_channel):\n"
+                "    W_z, W_n = np.zeros((1, 3)), np.zeros((1, 3))\n"
+                "    W_z[0, 1 + mark_channel] = 40.0   # convention z ↔ 1 − z : z ≈ 1 écrirait\n"
+                "    W_n[0, 2 - mark_channel] = 1.0\n"
+                "    zero = np.zeros(1)\n"
+                "    return {'W_r': np.zeros((1, 3)), 'b_r': zero, 'W_z': W_z, 'b_z': np.array([-20.0]),\n"
+                "            'W_n': W_n, 'b_n': zero, 'b_hn': zero}\n", "réécrit à chaque pas"),
+        "ex6": ("answer_greff = \"b\"\n", "pont entre le LSTM et le GRU"),
+    },
+    "ex09": {
+        "ex1": ("def perplexity(logits, targets):\n"
+                "    z = logits - logits.max(axis=1, keepdims=True)\n"
+                "    log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))\n"
+                "    return float(-log_p[np.arange(len(targets)), targets].mean())\n", "entropie croisée"),
+        "ex2": ("def sample_next(logits, temperature, n, seed):\n"
+                "    z = np.asarray(logits) * temperature\n"
+                "    p = np.exp(z - z.max())\n"
+                "    return np.random.default_rng(seed).choice(len(p), size=n, p=p / p.sum())\n",
+                "multiplier les logits par τ"),
+        "ex3": ("def pad_batch(sequences):\n"
+                "    lengths = np.array([s.shape[1] for s in sequences])\n"
+                "    x = np.zeros((len(sequences), lengths.max(), 12))\n"
+                "    for n, s in enumerate(sequences):\n"
+                "        x[n, x.shape[1] - s.shape[1]:] = s.T\n"
+                "    return x, lengths\n", "par le début"),
+        "ex4": ("def standardise(x_train, len_train, x_test, len_test):\n"
+                "    frames = x_train.reshape(-1, x_train.shape[-1])\n"
+                "    real = np.arange(x_test.shape[1])[None, :] < len_test[:, None]\n"
+                "    return np.where(real[..., None], (x_test - frames.mean(0)) / frames.std(0), 0.0)\n",
+                "remplissage compris"),
+        "ex5": ("def bigram_probs(train_ids, V, beta):\n"
+                "    pairs = np.zeros((V, V))\n"
+                "    np.add.at(pairs, (train_ids[:-1], train_ids[1:]), 1.0)\n"
+                "    return (pairs + beta) / (pairs.sum(axis=1, keepdims=True) + beta * V)\n", "lissage additif"),
+        "ex6": ("def is_leaky(protocol):\n"
+                "    return 'test' in (protocol['normalisation'], protocol['reglage'], protocol['arret']) \\\n"
+                "        or protocol['graine'] == 'meilleure en test'\n", "normalisation voient le test"),
+        "ex7": ("answer_exposure = \"a\"\n", "τ = 1"),
+    },
+    "ex10": {
+        "ex1": ("def causal_attention(Q, K, V):\n"
+                "    scores = Q @ K.T / np.sqrt(Q.shape[1])\n"
+                "    w = np.exp(scores - scores.max(axis=1, keepdims=True))\n"
+                "    return (w / w.sum(axis=1, keepdims=True)) @ V\n", "masque causal semble oublié"),
+        "ex2": ("def streaming_costs(n, d, H, I):\n"
+                "    return {'lstm_ops': 4 * H * (I + H), 'attention_ops': 4 * d * d + 2 * n * d,\n"
+                "            'lstm_bytes': 8 * H, 'attention_bytes': 8 * n * d}\n", "multiplication-addition"),
+        "ex3": ("def stream_ratio(N, d, H, I):\n"
+                "    return (8 * d * d + 4 * d * N) / (8 * H * (I + H))\n", "le seul dernier pas"),
+        "ex4": ("def min_scale(n, target):\n    return float(np.log(target / (1 - target)))\n", "n − 1 autres clés"),
+        "ex5": ("def tcn_layers(kernel_size, context):\n"
+                "    L = 0\n"
+                "    while 1 + L * (kernel_size - 1) < context:\n"
+                "        L += 1\n"
+                "    return L\n", "dilatations semblent ignorées"),
+        "ex6": ("answer_stream = \"a\"\n", "l'avantage inverse"),
+    },
 }
