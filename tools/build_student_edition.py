@@ -180,13 +180,15 @@ def self_check_catalog(module, text: str) -> None:
     """La solution de chaque exercice passe la vérification du catalogue (sinon le catalogue est faux)."""
     import lstm_lib
     from lstm_lib.grading.catalog import load
-    from lstm_lib.grading.notebook import check_locally
+    from lstm_lib.grading.notebook import ExerciseHandle, check_locally
 
     ns: dict = {}
     exec(compile(text, "<catalogue>", "exec"), ns)
     public = load(ns["CATALOG"])
     for ex, entry in zip(module.EXERCISES, public.EXERCISES):
         namespace = {"np": np, "lstm_lib": lstm_lib}
+        # les poignées ex1, ex2… de la cellule de préparation : une solution lit ses valeurs et ses lettres
+        namespace.update({e.key: ExerciseHandle(e, namespace) for e in public.EXERCISES})
         exec(compile(ex.solution, f"<solution {ex.key}>", "exec"), namespace)
         verdict = check_locally(entry, namespace)
         if verdict.statut not in ("réussi", "enregistré"):
