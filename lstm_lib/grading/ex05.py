@@ -172,7 +172,7 @@ def buggy_train_and_predict(x_train, y_train, x_test, seed):
     x = torch.as_tensor(x_train, dtype=torch.float32)              # (d)
     y = torch.as_tensor(y_train)
     batches = torch.Generator().manual_seed(seed)
-    for step in range(300):
+    for step in range(600):
         idx = torch.randint(0, len(x), (64,), generator=batches)
         output, _ = lstm(x[idx])
         logits = head(output[:, -1])                               # (e)
@@ -442,10 +442,10 @@ EXERCISES = [
         statement=(
             "La cellule d'aide ci-dessous définit `buggy_train_and_predict(x_train, y_train, x_test, seed)` : "
             "elle entraîne un petit LSTM à classer des séquences radar (0 bruit, 1 bosse, 2 pic ; 30 pas, "
-            "l'événement entre les pas 15 et 25) puis rend la classe prédite pour chaque séquence de "
+            "l'événement commence entre les pas 15 et 20) puis rend la classe prédite pour chaque séquence de "
             "`x_test`. Elle tourne sans la moindre erreur… et contient **quatre bogues silencieux**. "
             "Exécutez-la, mesurez son exactitude sur `test`, puis écrivez `train_and_predict`, la même "
-            "boucle **corrigée** : même modèle, même optimiseur, mêmes 300 pas, la graine `seed` utilisée "
+            "boucle **corrigée** : même modèle, même optimiseur, mêmes 600 pas, la graine `seed` utilisée "
             "comme dans l'original, sans `lstm_lib.training.fit` ni `SequenceModel`.\n\n"
             "Le correcteur l'appelle sur des séquences neuves, tirées au moment de la correction, et "
             "mesure l'exactitude de vos prédictions (un tableau de forme $(n,)$ d'entiers 0, 1 ou 2) : "
@@ -474,7 +474,7 @@ EXERCISES = [
             "    x = torch.as_tensor(x_train, dtype=torch.float32)              # (d)\n"
             "    y = torch.as_tensor(y_train)\n"
             "    batches = torch.Generator().manual_seed(seed)\n"
-            "    for step in range(300):\n"
+            "    for step in range(600):\n"
             "        idx = torch.randint(0, len(x), (64,), generator=batches)\n"
             "        output, _ = lstm(x[idx])\n"
             "        logits = head(output[:, -1])                               # (e)\n"

@@ -6,6 +6,8 @@ pour un exercice en plusieurs parties) avec ce message, dans le cahier
 (vérification locale) et chez le correcteur (copie exécutée à part).
 """
 
+from lstm_lib.grading import ex05
+
 WRONG = {
     "ex01": {
         "ex1": ("def rnn_step(x_t, h_prev, W, b):\n"
@@ -110,6 +112,13 @@ WRONG = {
                 "    return c\n", "échangées"),
         "ex5": ("answer_filter = ex5.lettre('fenêtre')\n", "longueur fixe"),
         "ex6": ("answer_adaptive = ex6.lettre('proche de 1')\n", "pic serait retenu"),
+        # croire qu'un ajustement réussi prouve qu'un filtre est fixe
+        "ex7": ("def identify_filter(x, y):\n"
+                "    design = np.stack([np.concatenate([[0.0], y[:-1]]), x], axis=1)\n"
+                "    coef = np.linalg.lstsq(design, y, rcond=None)[0]\n"
+                "    return float(coef[0]), float(coef[1])\n", "n'est pas fixe"),
+        # croire qu'un total (un filtre fixe) suffit à séparer une bosse d'un pic
+        "ex8": ("def bump_score(amplitude):\n    return amplitude.sum(axis=1)\n", "C'est un filtre fixe"),
     },
     "ex05": {
         "ex1": ("def torch_to_book(weight_ih, weight_hh, bias_ih, bias_hh):\n"
@@ -131,6 +140,11 @@ WRONG = {
         "ex4": ("def last_valid_output(output, lengths):\n    return output[:, -1]\n", "remplissage"),
         "ex5": ("answer_h_n_shape = ex5.lettre('(8, 2, 64)')\n", "batch_first"),
         "ex6": ("answer_padding = ex6.lettre('entrée nulle')\n", "pré-activation"),
+        # rendre la boucle telle quelle : elle tourne sans erreur, donc elle serait juste
+        "ex7": (ex05.BUGGY_LOOP.replace("def buggy_train_and_predict", "def train_and_predict"), "il en faut au moins 90"),
+        # croire que output[:, -1] est fautif, et ne pas voir le zero_grad manquant
+        "ex8": ("bug_lines = {'a': False, 'b': True, 'c': True, 'd': False, 'e': True, 'f': True, 'g': False, "
+                "'h': False}\n", "réponses fausses sur 8"),
     },
     "ex06": {
         "ex1": ("def bidirectional_read(x, pf, pb):\n"
@@ -174,7 +188,7 @@ WRONG = {
         "ex5": ("def clip_by_norm(grads, max_norm):\n"
                 "    return {k: g * min(1.0, max_norm / np.linalg.norm(g)) for k, g in grads.items()}\n",
                 "sa propre norme"),
-        "ex6": ("answer_detach = \"a\"\n", "modifiés sur place"),
+        "ex6": ("answer_detach = ex6.lettre(\"retain_graph\")\n", "modifiés sur place"),
     },
     "ex08": {
         "ex1": ("def gru_step(x_t, h_prev, params):\n"
@@ -202,7 +216,7 @@ WRONG = {
                 "    zero = np.zeros(1)\n"
                 "    return {'W_r': np.zeros((1, 3)), 'b_r': zero, 'W_z': W_z, 'b_z': np.array([-20.0]),\n"
                 "            'W_n': W_n, 'b_n': zero, 'b_hn': zero}\n", "réécrit à chaque pas"),
-        "ex6": ("answer_greff = \"b\"\n", "pont entre le LSTM et le GRU"),
+        "ex6": ("answer_greff = ex6.lettre(\"coupler\")\n", "pont entre le LSTM et le GRU"),
     },
     "ex09": {
         "ex1": ("def perplexity(logits, targets):\n"
@@ -232,7 +246,7 @@ WRONG = {
         "ex6": ("def is_leaky(protocol):\n"
                 "    return 'test' in (protocol['normalisation'], protocol['reglage'], protocol['arret']) \\\n"
                 "        or protocol['graine'] == 'meilleure en test'\n", "normalisation voient le test"),
-        "ex7": ("answer_exposure = \"a\"\n", "τ = 1"),
+        "ex7": ("answer_exposure = ex7.lettre(\"température trop basse\")\n", "τ = 1"),
     },
     "ex10": {
         "ex1": ("def causal_attention(Q, K, V):\n"
@@ -250,6 +264,6 @@ WRONG = {
                 "    while 1 + L * (kernel_size - 1) < context:\n"
                 "        L += 1\n"
                 "    return L\n", "dilatations semblent ignorées"),
-        "ex6": ("answer_stream = \"a\"\n", "l'avantage inverse"),
+        "ex6": ("answer_stream = ex6.lettre(\"en parallèle\")\n", "l'avantage inverse"),
     },
 }
