@@ -11,7 +11,8 @@ import numpy as np
 
 from lstm_lib import sequences
 from lstm_lib.grading import draw
-from lstm_lib.grading.core import ChoiceExercise, FunctionExercise
+from lstm_lib.grading.core import ChoiceExercise, FunctionExercise, as_number, describe
+from lstm_lib.grading.secret import SecretCase, secret_of
 
 NOTEBOOK = "ex06_bidirectionnalite"
 CHAPTER = "6. La bidirectionnalité"
@@ -19,7 +20,8 @@ TITLE = "Exercices du chapitre 6 : la bidirectionnalité"
 INTRO = (
     "Ces exercices accompagnent le chapitre 6. Vous y écrivez une lecture bidirectionnelle, "
     "vous retrouvez les états finaux des deux sens, vous résumez une séquence par un pooling "
-    "masqué et vous décidez quand un LSTM bidirectionnel est permis."
+    "masqué et vous décidez quand un LSTM bidirectionnel est permis ; enfin, à partir de ses seules "
+    "sorties sur des entrées tronquées, vous mesurez de combien de pas un modèle inconnu lit l'avenir."
 )
 
 
@@ -57,6 +59,137 @@ def _pool_cases(rng):
         h = rng.normal(size=(B, T, D)) * mask[..., None]
         cases.append((h, mask))
     return cases
+
+
+# --------------------------------------------------------------------------
+# ex6 — Mesurer une anticipation : de combien de pas un modèle lit-il l'avenir ?
+# --------------------------------------------------------------------------
+
+#: Les anticipations possibles des modèles tirés par le correcteur (0 : un modèle causal).
+LOOKAHEADS = (0, 1, 2, 3, 5)
+#: Une sortie qui lit plus loin que l'entrée tronquée change au moins de cet écart.
+LOOKAHEAD_GAP = 1e-3
+
+
+def _readers_model(rng, k):
+    """Deux lecteurs, comme un LSTM bidirectionnel, mais dont le lecteur arrière ne lit que k pas.
+
+    Au pas t : un LSTM avant (causal, il a lu x[0..t]) et un LSTM arrière qui part de zéro
+    et lit x[min(t + k, fin)], …, x[t] ; la sortie est tanh(w · [h→_t ; h←_t] + b).
+    """
+    H = int(rng.integers(2, 5))
+    p_fwd, p_bwd = draw.params(rng, 1, H), draw.params(rng, 1, H)
+    w, b = rng.normal(0.0, 1.5, size=2 * H), float(rng.normal(0.0, 0.3))
+
+    def outputs(x):
+        X = x[:, None]
+        h_fwd = sequences.lstm_forward(X, p_fwd)[0].h
+        y = np.empty(len(x))
+        for t in range(len(x)):
+            h_bwd = sequences.lstm_forward(X[t:t + k + 1][::-1], p_bwd)[1][0]
+            y[t] = np.tanh(np.dot(np.concatenate([h_fwd[t], h_bwd]), w) + b)
+        return y
+
+    return outputs
+
+
+def _window_model(rng, k):
+    """Un filtre non linéaire sur une fenêtre glissante x[t − p .. t + k] (coupée aux bords)."""
+    past = int(rng.integers(1, 4))
+    coefs = rng.normal(0.0, 1.0, size=past + 1 + k)
+    coefs[-1] = np.sign(coefs[-1]) * (0.5 + abs(coefs[-1]))  # le pas le plus lointain compte vraiment
+    bias = float(rng.normal(0.0, 0.3))
+
+    def outputs(x):
+        y = np.empty(len(x))
+        for t in range(len(x)):
+            lo, hi = max(0, t - past), min(len(x), t + k + 1)
+            y[t] = np.tanh(np.dot(x[lo:hi], coefs[lo - (t - past):hi - (t - past)]) + bias)
+        return y
+
+    return outputs
+
+
+def truncated_outputs(outputs, x):
+    """Le tableau (T, T) dont la ligne s porte les sorties du modèle sur x[:s + 1] (NaN après s)."""
+    T = len(x)
+    table = np.full((T, T), np.nan)
+    for s in range(T):
+        table[s, :s + 1] = outputs(x[:s + 1])
+    return table
+
+
+def measured_lookahead(y_trunc, tol=0.0):
+    """L'anticipation que montrent des sorties tronquées : le plus grand s − t + 1 où y_trunc[s, t] ≠ y[t].
+
+    Si la sortie au pas t, calculée sur x[:s + 1], diffère de la sortie finale, le modèle lit
+    au pas t au moins x[s + 1] : son anticipation est au moins s + 1 − t.
+    """
+    T = y_trunc.shape[0]
+    s, t = np.nonzero(np.abs(y_trunc - y_trunc[-1]) > tol)  # les NaN (t > s) ne passent pas le test
+    return int(max(s - t + 1, default=0))
+
+
+def _clear_lookahead(y_trunc, k):
+    """Les sorties stables sont exactes au bit près, et celles qui lisent plus loin changent nettement."""
+    T = y_trunc.shape[0]
+    for t in range(T):
+        for s in range(t, T):
+            gap = abs(y_trunc[s, t] - y_trunc[-1, t])
+            if s >= min(t + k, T - 1) and gap != 0.0:
+                return False
+            if s < min(t + k, T - 1) and not gap >= LOOKAHEAD_GAP:
+                return False
+    return measured_lookahead(y_trunc) == k
+
+
+def _lookahead_cases(rng):
+    """Quatre modèles d'anticipations distinctes (tirées dans LOOKAHEADS), de deux familles."""
+    cases = []
+    for k in rng.choice(LOOKAHEADS, size=4, replace=False):
+        k = int(k)
+        for _ in range(100):
+            T = int(rng.integers(12, 21))
+            x = rng.normal(size=T)
+            family = _readers_model if rng.random() < 0.5 else _window_model
+            y_trunc = truncated_outputs(family(rng, k), x)
+            if _clear_lookahead(y_trunc, k):
+                cases.append(SecretCase((x, y_trunc), secret=k))
+                break
+        else:  # pragma: no cover - des tirages continus ne se confondent pas cent fois de suite
+            raise RuntimeError(f"_lookahead_cases : aucun modèle d'anticipation {k} assez net en cent tirages")
+    return cases
+
+
+def _check_lookahead(args, got):
+    k = secret_of(args)
+    T = len(args[0])
+    value = None if isinstance(got, (bool, np.bool_)) else as_number(got)
+    if value is None or not float(value).is_integer():
+        return f"rendez un entier : le nombre de pas de l'avenir que lit le modèle ; reçu {describe(got)}"
+    value = int(value)
+    if value == k:
+        return None
+    if value < 0:
+        return ("une anticipation compte des pas de l'avenir : elle vaut au moins 0 (0 pour un modèle "
+                "causal, qui ne lit que le passé et le présent)")
+    if value >= T - 1:
+        return ("ce modèle ne lit pas toute la séquence : les NaN d'une ligne s (les pas t > s, pas encore "
+                "reçus) ne sont pas des changements ; comparez seulement les pas t ≤ s, et souvenez-vous "
+                "que NaN n'est égal à rien, pas même à lui-même")
+    if value == k + 1:
+        return ("vous semblez compter aussi le pas présent : un modèle qui, au pas t, lit x[0..t] et rien "
+                "d'autre a une anticipation de 0, pas de 1")
+    if value == 0:
+        return ("certaines sorties passées de ce modèle changent quand la suite arrive : il n'est pas causal. "
+                "Deux pièges mènent à 0 : prendre le plus petit retard (près de la fin, il n'y a plus d'avenir "
+                "à lire, et le retard d'un pas y paraît plus court : l'anticipation est le plus grand retard "
+                "observé, pas le plus petit), ou oublier que la ligne s contient déjà x[s]")
+    if value == k - 1:
+        return ("il manque un pas : la ligne s est calculée sur x[:s + 1], qui contient déjà x[s] ; si la "
+                "sortie au pas t y diffère encore de la sortie finale, le modèle lit au pas t au moins x[s + 1]")
+    return ("ce n'est pas l'anticipation de ce modèle : pour chaque pas t, cherchez jusqu'à quelle ligne s "
+            "sa sortie diffère encore de la sortie finale")
 
 
 EXERCISES = [
@@ -232,5 +365,56 @@ EXERCISES = [
                         "que le début de la phrase.",
             "aucun": "Le LSTM arrière part de la fin : quand il arrive à « glissé », il a déjà lu la suite.",
         },
+    ),
+    FunctionExercise(
+        key="ex6",
+        title="Mesurer une anticipation",
+        points=3,
+        minutes=20,
+        level="analyser",
+        target="lookahead",
+        statement=(
+            "Un modèle de séquence rend une sortie $y_t$ par pas. On ne voit pas son code, seulement ce "
+            "qu'il rend quand on **tronque** son entrée, comme dans le test de causalité du chapitre. "
+            "Écrivez `lookahead(x, y_trunc)` : `x` est l'entrée, de forme $(T,)$ ; `y_trunc` est un "
+            "tableau $(T, T)$ dont la ligne `s` porte les sorties du modèle calculées sur l'entrée "
+            "tronquée `x[:s + 1]` (les pas $0$ à $s$) : `y_trunc[s, t]` est sa sortie au pas $t$ pour "
+            "$t \\le s$, et `NaN` pour $t > s$ (ces pas ne sont pas encore reçus). La dernière ligne "
+            "est donc la sortie sur la séquence entière.\n\n"
+            "La fonction rend l'**anticipation** $k$ du modèle, un entier : sa sortie au pas $t$ dépend "
+            "de $x_0, \\dots, x_{t+k}$, et pas au-delà. Un modèle causal, qui ne lit que le passé et "
+            "le présent, a $k = 0$ ; un LSTM bidirectionnel lit toute la suite.\n\n"
+            "Le correcteur tire au moment de la correction des modèles d'anticipations différentes, "
+            "entre 0 et 5 (des filtres sur une fenêtre glissante, des lecteurs avant et arrière). Une "
+            "sortie qui ne lit pas plus loin que l'entrée tronquée est reproduite exactement (au bit "
+            "près) ; une sortie qui lit plus loin change d'au moins $10^{-3}$."
+        ),
+        starter=(
+            "def lookahead(x, y_trunc):\n"
+            "    # Votre code ici\u00a0: un entier k ≥ 0\n"
+            "    raise NotImplementedError\n"
+        ),
+        solution=(
+            "def lookahead(x, y_trunc):\n"
+            "    T = len(x)\n"
+            "    y_full = y_trunc[-1]  # les sorties sur la séquence entière\n"
+            "    k = 0\n"
+            "    for s in range(T):\n"
+            "        for t in range(s + 1):  # les pas déjà reçus : après s, ce sont des NaN\n"
+            "            if y_trunc[s, t] != y_full[t]:\n"
+            "                # x[:s + 1] ne suffit pas au pas t : le modèle y lit au moins x[s + 1]\n"
+            "                k = max(k, s + 1 - t)\n"
+            "    return k\n"
+        ),
+        hint=[
+            "La sortie au pas t d'un modèle qui lit k pas d'avance ne peut pas être définitive avant "
+            "d'avoir reçu x[t + k] ; dès qu'elle l'a reçu, elle ne bouge plus. Regardez, pas par pas, "
+            "à partir de quelle ligne la sortie cesse de changer.",
+            "Si y_trunc[s, t] ≠ y_trunc[T − 1, t] (pour t ≤ s), le modèle lit au pas t au moins "
+            "x[s + 1] : k ≥ s + 1 − t. L'anticipation est le plus grand de ces écarts, sur tous les "
+            "couples (s, t) ; près de la fin de la séquence, il n'y a plus d'avenir à lire.",
+        ],
+        cases=_lookahead_cases,
+        check=_check_lookahead,
     ),
 ]

@@ -1,0 +1,134 @@
+"""Cahier 6, exercice 6 (« Mesurer une anticipation ») : le juge mesure ce qu'il prétend mesurer.
+
+- :func:`measured_lookahead` est essayée sur des modèles dont on connaît l'anticipation
+  avant de la mesurer (une somme cumulée, une moyenne centrée, une moyenne globale) ;
+- les modèles tirés par le correcteur ont bien l'anticipation secrète qu'il note, sur
+  plusieurs graines, dans les deux familles, et leurs sorties tronquées tiennent la
+  promesse de l'énoncé (exactes au bit près quand elles ne lisent pas plus loin,
+  changées d'au moins 10⁻³ sinon) ;
+- chaque erreur anticipée reçoit son propre message, et le secret ne part pas au noyau.
+"""
+
+from __future__ import annotations
+
+import pickle
+import re
+
+import numpy as np
+import pytest
+
+from lstm_lib.grading import definition
+from lstm_lib.grading import ex06 as source
+from lstm_lib.grading.notebook import check_locally, notebook_namespace
+
+EX6 = {ex.key: ex for ex in definition("ex06").EXERCISES}["ex6"]
+
+
+def _answer(code: str) -> dict:
+    ns = notebook_namespace("ex06", "")
+    exec(compile(code, "<cellule>", "exec"), ns)
+    return ns
+
+
+def _centered_mean(x, half):
+    """La moyenne de x[t − half .. t + half], coupée aux bords (pandas : rolling(center=True))."""
+    return np.array([x[max(0, t - half):t + half + 1].mean() for t in range(len(x))])
+
+
+@pytest.mark.parametrize("outputs, expected", [
+    (np.cumsum, 0),                                                            # causal
+    (lambda x: _centered_mean(x, 1), 1),                                       # moyenne centrée sur 3 pas
+    (lambda x: _centered_mean(x, 2), 2),                                       # moyenne centrée sur 5 pas
+    (lambda x: x - x.mean(), None),                                            # normalisée par toute la série
+])
+def test_measured_lookahead_on_known_models(outputs, expected):
+    x = np.random.default_rng(0).normal(size=15)
+    table = source.truncated_outputs(outputs, x)
+    assert np.isnan(table[np.triu_indices(15, 1)]).all() and not np.isnan(table[np.tril_indices(15)]).any()
+    k = source.measured_lookahead(table, tol=1e-12)
+    print("anticipation mesurée :", k)
+    assert k == (len(x) - 1 if expected is None else expected)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_drawn_models_have_their_secret_lookahead(seed):
+    cases = source._lookahead_cases(np.random.default_rng(seed))
+    secrets = [case.secret for case in cases]
+    print("anticipations tirées :", secrets)
+    assert len(set(secrets)) == 4 and set(secrets) <= set(source.LOOKAHEADS)
+    for case in cases:
+        x, table = case
+        k, T = case.secret, len(x)
+        assert table.shape == (T, T)
+        for t in range(T):
+            horizon = min(t + k, T - 1)  # la première ligne où la sortie au pas t est définitive
+            gaps = np.abs(table[t:, t] - table[-1, t])
+            assert (gaps[horizon - t:] == 0).all()
+            assert (gaps[:horizon - t] >= source.LOOKAHEAD_GAP).all()
+        assert source.measured_lookahead(table) == source.measured_lookahead(table, tol=1e-6) == k
+        sent = pickle.loads(pickle.dumps(case))  # ce que reçoit le noyau : un tuple, sans le secret
+        assert type(sent) is tuple and not hasattr(sent, "secret")
+        assert all(np.array_equal(a, b, equal_nan=True) for a, b in zip(sent, case))
+
+
+def test_both_families_can_read_the_future():
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=14)
+    for family in (source._readers_model, source._window_model):
+        for k in source.LOOKAHEADS:
+            measured = source.measured_lookahead(source.truncated_outputs(family(rng, k), x))
+            print(family.__name__, k, measured)
+            assert measured == k
+
+
+LOOKAHEAD_MISTAKES = [
+    ("compte le pas présent",
+     "def lookahead(x, y):\n    s, t = np.nonzero(np.abs(y - y[-1]) > 0)\n    return int(max(s - t + 2, default=1))\n",
+     "compter aussi le pas présent"),
+    ("oublie que la ligne s contient x[s]",
+     "def lookahead(x, y):\n    s, t = np.nonzero(np.abs(y - y[-1]) > 0)\n    return int(max(s - t, default=0))\n",
+     "contient déjà x[s]"),
+    ("compte les NaN comme des changements",
+     "def lookahead(x, y):\n    return len(x)\n", "NaN n'est égal à rien"),
+    ("négatif", "def lookahead(x, y):\n    return -1\n", "au moins 0"),
+    ("pas un entier", "def lookahead(x, y):\n    return 1.5\n", "rendez un entier"),
+    ("un booléen", "def lookahead(x, y):\n    return True\n", "rendez un entier"),
+]
+
+
+@pytest.mark.parametrize("code, fragment", [pytest.param(c, f, id=i) for i, c, f in LOOKAHEAD_MISTAKES])
+def test_anticipated_lookahead_mistakes_get_their_message(code, fragment):
+    for seed in range(3):
+        verdict = check_locally(EX6, _answer(code), np.random.default_rng(seed))
+        print(verdict)
+        assert verdict.statut == "faux" and verdict.points == 0
+        assert fragment in verdict.message
+
+
+def test_odd_but_right_answers_get_full_marks():
+    answers = [
+        # un entier numpy, une tolérance, une comparaison qui laisse passer les NaN (s − t + 1 ≤ 0 pour t > s)
+        "def lookahead(x, y):\n    s, t = np.nonzero(np.abs(y - y[-1]) > 1e-9)\n    return np.max(s - t + 1, initial=0)\n",
+        "def lookahead(x, y):\n    s, t = np.nonzero(y != y[-1])\n    return float(max(s - t + 1, default=0))\n",
+        # la première ligne à partir de laquelle chaque sortie est définitive
+        "def lookahead(x, y):\n"
+        "    T = len(x)\n"
+        "    def settled(t):\n"
+        "        return min(s for s in range(t, T) if all(y[r, t] == y[-1, t] for r in range(s, T)))\n"
+        "    return max(settled(t) - t for t in range(T))\n",
+    ]
+    for code in answers:
+        for seed in range(3):
+            verdict = check_locally(EX6, _answer(code), np.random.default_rng(seed))
+            assert verdict.ok and verdict.points == EX6.points, verdict
+
+
+def test_messages_never_give_the_lookahead():
+    """Aucun message ne donne l'anticipation attendue d'un cas (ni un chiffre tiré du cas)."""
+    for guess in (0, 1, 2, 3, 4, 5, 7, 30):
+        verdict = check_locally(EX6, _answer(f"def lookahead(x, y):\n    return {guess}\n"),
+                                np.random.default_rng(guess))
+        body = re.sub(r" \(\d+ cas faux sur \d+\)$", "", verdict.message)
+        digits = {ch for ch in body if ch.isdigit()}
+        print(guess, verdict.message)
+        assert digits <= {"0", "1"}, verdict.message  # « 0 pour un modèle causal », « x[s + 1] »
