@@ -1,4 +1,4 @@
-"""Cahier 6, exercice 6 (« Mesurer une anticipation ») : le juge mesure ce qu'il prétend mesurer.
+"""Cahier 6, exercices 6 et 7 (anticipation, étape qui fuit) : le juge mesure ce qu'il prétend mesurer.
 
 - :func:`measured_lookahead` est essayée sur des modèles dont on connaît l'anticipation
   avant de la mesurer (une somme cumulée, une moyenne centrée, une moyenne globale) ;
@@ -6,7 +6,10 @@
   plusieurs graines, dans les deux familles, et leurs sorties tronquées tiennent la
   promesse de l'énoncé (exactes au bit près quand elles ne lisent pas plus loin,
   changées d'au moins 10⁻³ sinon) ;
-- chaque erreur anticipée reçoit son propre message, et le secret ne part pas au noyau.
+- chaque erreur anticipée reçoit son propre message, et le secret ne part pas au noyau ;
+- ex7 : dans chaque pipeline tiré, rien ne bouge avant l'étape fautive, tout bouge après
+  (une étape hérite de la fuite de celles qui la précèdent), et les quatre coupables
+  possibles (aucun, ou chaque étape) sont tirés à chaque correction.
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ from lstm_lib.grading import definition
 from lstm_lib.grading import ex06 as source
 from lstm_lib.grading.notebook import check_locally, notebook_namespace
 
-EX6 = {ex.key: ex for ex in definition("ex06").EXERCISES}["ex6"]
+EXERCISES = {ex.key: ex for ex in definition("ex06").EXERCISES}
+EX6, EX7 = EXERCISES["ex6"], EXERCISES["ex7"]
 
 
 def _answer(code: str) -> dict:
@@ -132,3 +136,74 @@ def test_messages_never_give_the_lookahead():
         digits = {ch for ch in body if ch.isdigit()}
         print(guess, verdict.message)
         assert digits <= {"0", "1"}, verdict.message  # « 0 pour un modèle causal », « x[s + 1] »
+
+
+# --------------------------------------------------------------------------
+# ex7 — l'étape qui fuit
+# --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("seed", range(6))
+def test_drawn_pipelines_leak_first_at_their_secret_stage(seed):
+    cases = source._pipeline_cases(np.random.default_rng(seed))
+    culprits = [case.secret for case in cases]
+    print("étapes fautives tirées :", culprits)
+    assert sorted(culprits, key=str) == sorted([None, *source.STAGES], key=str)
+    for case in cases:
+        (tables,) = case
+        assert list(tables) == list(source.STAGES)
+        first = len(source.STAGES) if case.secret is None else source.STAGES.index(case.secret)
+        changes = [source._past_changes(tables[name]) for name in source.STAGES]
+        print(case.secret, changes)
+        assert all(c == 0.0 for c in changes[:first]) and all(c >= source.LOOKAHEAD_GAP for c in changes[first:])
+        # Une étape causale a une anticipation nulle ; la fautive, une anticipation d'au moins un pas.
+        assert all(source.measured_lookahead(tables[name]) == 0 for name in source.STAGES[:first])
+        assert all(source.measured_lookahead(tables[name]) >= 1 for name in source.STAGES[first:])
+        sent = pickle.loads(pickle.dumps(case))
+        assert type(sent) is tuple and not hasattr(sent, "secret")
+
+
+def test_whole_series_normalisation_reads_the_whole_future():
+    x = np.random.default_rng(5).normal(size=13)
+    rng = np.random.default_rng(0)
+    leaky = source.truncated_outputs(source._normalisation(rng, True), x)
+    causal = source.truncated_outputs(source._normalisation(rng, False), x)
+    print(source.measured_lookahead(leaky), source.measured_lookahead(causal))
+    assert source.measured_lookahead(leaky) == len(x) - 1 and source.measured_lookahead(causal) == 0
+
+
+LEAK_MISTAKES = [
+    ("accuse la dernière étape qui bouge",
+     "def leaky_stage(tables):\n"
+     "    guilty = None\n"
+     "    for name, y in tables.items():\n"
+     "        if np.nanmax(np.abs(y - y[-1])) > 0:\n"
+     "            guilty = name\n"
+     "    return guilty\n", "hérite"),
+    # Le premier cas faux est un pipeline causal, ou une fuite venue d'amont : l'un des deux messages.
+    ("accuse toujours le modèle", "def leaky_stage(tables):\n    return 'modèle'\n", ("hérite", "il est causal")),
+    ("ne voit jamais de fuite", "def leaky_stage(tables):\n    return None\n", "même un petit changement"),
+    ("accuse toujours la normalisation", "def leaky_stage(tables):\n    return 'normalisation'\n",
+     "est causal"),
+    ("une étape inconnue", "def leaky_stage(tables):\n    return 'standardisation'\n",
+     "n'est pas une étape"),
+    ("un indice au lieu d'un nom", "def leaky_stage(tables):\n    return 0\n", "rendez le nom"),
+]
+
+
+@pytest.mark.parametrize("code, fragment", [pytest.param(c, f, id=i) for i, c, f in LEAK_MISTAKES])
+def test_anticipated_leak_mistakes_get_their_message(code, fragment):
+    for seed in range(3):
+        verdict = check_locally(EX7, _answer(code), np.random.default_rng(seed))
+        print(verdict)
+        assert verdict.statut == "faux" and verdict.points == 0
+        assert any(f in verdict.message for f in ((fragment,) if isinstance(fragment, str) else fragment))
+
+
+def test_leak_found_with_the_lookahead_of_ex6_gets_full_marks():
+    code = EX6.solution + (
+        "\ndef leaky_stage(tables):\n"
+        "    leaks = [name for name, y in tables.items() if lookahead(y[-1], y) > 0]\n"
+        "    return leaks[0] if leaks else None\n")
+    for seed in range(3):
+        verdict = check_locally(EX7, _answer(code), np.random.default_rng(seed))
+        assert verdict.ok and verdict.points == EX7.points, verdict

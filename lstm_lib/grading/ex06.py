@@ -11,7 +11,7 @@ import numpy as np
 
 from lstm_lib import sequences
 from lstm_lib.grading import draw
-from lstm_lib.grading.core import ChoiceExercise, FunctionExercise, as_number, describe
+from lstm_lib.grading.core import ChoiceExercise, FunctionExercise, as_number, describe, join_fr
 from lstm_lib.grading.secret import SecretCase, secret_of
 
 NOTEBOOK = "ex06_bidirectionnalite"
@@ -21,7 +21,8 @@ INTRO = (
     "Ces exercices accompagnent le chapitre 6. Vous y écrivez une lecture bidirectionnelle, "
     "vous retrouvez les états finaux des deux sens, vous résumez une séquence par un pooling "
     "masqué et vous décidez quand un LSTM bidirectionnel est permis ; enfin, à partir de ses seules "
-    "sorties sur des entrées tronquées, vous mesurez de combien de pas un modèle inconnu lit l'avenir."
+    "sorties sur des entrées tronquées, vous mesurez de combien de pas un modèle inconnu lit l'avenir, "
+    "puis vous trouvez l'étape d'un pipeline de prévision qui fuit."
 )
 
 
@@ -190,6 +191,113 @@ def _check_lookahead(args, got):
                 "sortie au pas t y diffère encore de la sortie finale, le modèle lit au pas t au moins x[s + 1]")
     return ("ce n'est pas l'anticipation de ce modèle : pour chaque pas t, cherchez jusqu'à quelle ligne s "
             "sa sortie diffère encore de la sortie finale")
+
+
+# --------------------------------------------------------------------------
+# ex7 — Trouver l'étape qui fuit : un pipeline de prévision, étape par étape
+# --------------------------------------------------------------------------
+
+#: Les étapes du pipeline, dans l'ordre : chacune lit la sortie de la précédente.
+STAGES = ("normalisation", "lissage", "modèle")
+
+
+def _normalisation(rng, leaky):
+    """Centrer-réduire : par la moyenne et la variance du passé (causal), ou de toute la série (fuite)."""
+    def causal(z):
+        return np.array([(z[t] - z[:t + 1].mean()) / np.sqrt(z[:t + 1].var() + 1.0) for t in range(len(z))])
+
+    def whole_series(z):
+        return (z - z.mean()) / np.sqrt(z.var() + 1.0)
+
+    return whole_series if leaky else causal
+
+
+def _smoothing(rng, leaky):
+    """Lisser : une moyenne mobile exponentielle (causale), ou une moyenne centrée (elle lit la suite)."""
+    alpha, half = float(rng.uniform(0.3, 0.8)), int(rng.integers(1, 3))
+
+    def ema(z):
+        y, prev = np.empty(len(z)), 0.0
+        for t in range(len(z)):
+            prev = (1.0 - alpha) * prev + alpha * z[t]
+            y[t] = prev
+        return y
+
+    def centered(z):
+        return np.array([z[max(0, t - half):t + half + 1].mean() for t in range(len(z))])
+
+    return centered if leaky else ema
+
+
+def _model(rng, leaky):
+    """Le modèle : causal (anticipation 0), ou qui lit 1 à 3 pas d'avance."""
+    k = int(rng.integers(1, 4)) if leaky else 0
+    family = _readers_model if rng.random() < 0.5 else _window_model
+    return family(rng, k)
+
+
+_STAGE_MAKERS = {"normalisation": _normalisation, "lissage": _smoothing, "modèle": _model}
+
+
+def _past_changes(y_trunc) -> float:
+    """Le plus grand changement d'une sortie passée quand la suite arrive (0 : rien ne bouge)."""
+    gaps = np.abs(y_trunc - y_trunc[-1])
+    return float(np.nanmax(gaps))
+
+
+def _pipeline_case(rng, culprit):
+    """Un pipeline dont la première étape qui lit l'avenir est ``culprit`` (None : tout est causal)."""
+    first = len(STAGES) if culprit is None else STAGES.index(culprit)
+    for _ in range(100):
+        T = int(rng.integers(12, 21))
+        x = rng.normal(size=T)
+        leaks = [k == first or (k > first and bool(rng.random() < 0.5)) for k in range(len(STAGES))]
+        stages = [_STAGE_MAKERS[name](rng, leak) for name, leak in zip(STAGES, leaks)]
+        tables, z = {}, None
+
+        def upto(k):
+            def run(prefix):
+                out = prefix
+                for stage in stages[:k + 1]:
+                    out = stage(out)
+                return out
+            return run
+
+        for k, name in enumerate(STAGES):
+            tables[name] = truncated_outputs(upto(k), x)
+        changes = [_past_changes(tables[name]) for name in STAGES]
+        # La promesse de l'énoncé : rien ne bouge avant la fuite, tout bouge nettement après.
+        if all(c == 0.0 for c in changes[:first]) and all(c >= LOOKAHEAD_GAP for c in changes[first:]):
+            return SecretCase((tables,), secret=culprit)
+    raise RuntimeError(f"_pipeline_case : aucun pipeline net en cent tirages (fuite : {culprit})")  # pragma: no cover
+
+
+def _pipeline_cases(rng):
+    """Quatre pipelines : un par coupable possible (aucune étape, ou chacune), dans un ordre tiré."""
+    culprits = [None, *STAGES]
+    return [_pipeline_case(rng, culprits[k]) for k in rng.permutation(len(culprits))]
+
+
+def _check_leaky_stage(args, got):
+    culprit = secret_of(args)
+    names = join_fr([f"« {name} »" for name in STAGES])
+    if got is not None and not isinstance(got, str):
+        return f"rendez le nom d'une étape (une clé de `tables`) ou None ; reçu {describe(got)}"
+    if isinstance(got, str) and got.strip() not in STAGES:
+        return f"« {got[:40]} » n'est pas une étape de ce pipeline : rendez {names}, ou None"
+    got = got.strip() if isinstance(got, str) else None
+    if got == culprit:
+        return None
+    if culprit is None:
+        return (f"dans ce pipeline, aucune sortie passée ne bouge quand la suite arrive, à aucune étape : "
+                f"il est causal, et « {got} » ne lit pas l'avenir")
+    if got is None:
+        return ("ce pipeline lit l'avenir : à une étape au moins, des sorties passées changent quand la "
+                "suite arrive ; même un petit changement est une fuite")
+    if STAGES.index(got) > STAGES.index(culprit):
+        return (f"l'étape « {got} » lit des entrées qui ont déjà lu l'avenir : elle hérite d'une fuite "
+                f"venue d'une étape en amont. Cherchez la première étape dont les sorties passées bougent")
+    return f"l'étape « {got} » est causale : ses sorties passées ne bougent pas quand la suite arrive"
 
 
 EXERCISES = [
@@ -416,5 +524,50 @@ EXERCISES = [
         ],
         cases=_lookahead_cases,
         check=_check_lookahead,
+    ),
+    FunctionExercise(
+        key="ex7",
+        title="Trouver l'étape qui fuit",
+        points=2,
+        minutes=15,
+        level="déboguer",
+        target="leaky_stage",
+        statement=(
+            "Un pipeline de prévision enchaîne trois étapes : une **normalisation** de la série, un "
+            "**lissage** de la série normalisée, puis un **modèle** qui lit la série lissée. Sa "
+            "validation est trop belle pour être vraie : quelque part, il lit l'avenir. Pour le "
+            "prouver, on a fait le test de causalité de l'exercice précédent après chaque étape.\n\n"
+            "Écrivez `leaky_stage(tables)` : `tables` est un dictionnaire `{nom: y_trunc}`, dans "
+            "l'ordre du pipeline (`\"normalisation\"`, `\"lissage\"`, `\"modèle\"`) ; `tables[nom]` "
+            "est un tableau $(T, T)$ dont la ligne `s` porte la sortie de cette étape (le pipeline "
+            "jusqu'à elle) calculée sur l'entrée tronquée `x[:s + 1]`, avec `NaN` pour les pas $t > s$. "
+            "La fonction rend le nom de l'étape **fautive**, celle qu'il faut corriger, ou `None` si "
+            "aucune étape ne lit l'avenir.\n\n"
+            "Le correcteur tire des pipelines au moment de la correction. Une sortie causale est "
+            "reproduite exactement (au bit près) ; une sortie qui lit l'avenir change d'au moins "
+            "$10^{-3}$ à l'une des lignes."
+        ),
+        starter=(
+            "def leaky_stage(tables):\n"
+            "    # Votre code ici\u00a0: le nom d'une étape, ou None\n"
+            "    raise NotImplementedError\n"
+        ),
+        solution=(
+            "def leaky_stage(tables):\n"
+            "    for name, y_trunc in tables.items():  # dans l'ordre du pipeline\n"
+            "        received = ~np.isnan(y_trunc)      # les pas t ≤ s\n"
+            "        final = np.broadcast_to(y_trunc[-1], y_trunc.shape)\n"
+            "        if np.any(y_trunc[received] != final[received]):\n"
+            "            return name  # la première étape dont une sortie passée bouge\n"
+            "    return None\n"
+        ),
+        hint=[
+            "Une étape reçoit la sortie de la précédente : si une étape lit l'avenir, toutes celles qui "
+            "la suivent le lisent aussi, même si elles sont causales. Laquelle faut-il corriger ?",
+            "Pour chaque étape, dans l'ordre, regardez si une sortie passée y_trunc[s, t] (t ≤ s) "
+            "diffère de la sortie finale y_trunc[T − 1, t] ; la fautive est la première où c'est le cas.",
+        ],
+        cases=_pipeline_cases,
+        check=_check_leaky_stage,
     ),
 ]
