@@ -207,3 +207,25 @@ def test_leak_found_with_the_lookahead_of_ex6_gets_full_marks():
     for seed in range(3):
         verdict = check_locally(EX7, _answer(code), np.random.default_rng(seed))
         assert verdict.ok and verdict.points == EX7.points, verdict
+
+
+# --------------------------------------------------------------------------
+# ex3 — un pooling qui ne masque pas ne passe plus grâce à un remplissage nul
+# --------------------------------------------------------------------------
+
+def test_pool_padding_is_garbage_not_zeros():
+    for h, mask in source._pool_cases(np.random.default_rng(0)):
+        assert (~mask).any() and np.abs(h[~mask]).min() > 1.0
+
+
+@pytest.mark.parametrize("code, fragment", [
+    ("def masked_mean_pool(h, mask):\n    return h.sum(axis=1) / mask.sum(axis=1, keepdims=True)\n",
+     "n'est pas neutre"),
+    ("def masked_mean_pool(h, mask):\n    return h.mean(axis=1)\n", "qui ne sont pas des zéros"),
+])
+def test_unmasked_pooling_gets_zero_with_its_message(code, fragment):
+    ex3 = EXERCISES["ex3"]
+    for seed in range(3):
+        verdict = check_locally(ex3, _answer(code), np.random.default_rng(seed))
+        print(verdict)
+        assert verdict.statut == "faux" and verdict.points == 0 and fragment in verdict.message

@@ -31,7 +31,7 @@ def _bidir_cases(rng):
     for _ in range(2):
         H, I = draw.sizes(rng)
         T = int(rng.integers(4, 9))
-        cases.append((rng.normal(size=(T, I)), draw.params(rng, I, H), draw.params(rng, I, H)))
+        cases.append((rng.normal(size=(T, I)), *draw.two_directions(rng, I, H)))
     return cases
 
 
@@ -52,12 +52,11 @@ def _final_cases(rng):
 
 
 def _pool_cases(rng):
+    """Des lots dont le remplissage est du bruit (jamais des zéros) : une moyenne non masquée ne tombe pas juste."""
     cases = []
     for _ in range(3):
         B, T, D = int(rng.integers(3, 6)), int(rng.integers(5, 9)), int(rng.integers(2, 5))
-        lengths = rng.integers(1, T, size=B)
-        mask = np.arange(T)[None, :] < lengths[:, None]
-        h = rng.normal(size=(B, T, D)) * mask[..., None]
+        h, _, mask = draw.padded_batch(rng, B, T, D)
         cases.append((h, mask))
     return cases
 
@@ -407,6 +406,12 @@ EXERCISES = [
         mistakes=[
             ("La moyenne compte les pas de remplissage : divisez par le nombre de pas valides, pas par T.",
              lambda h, mask: (h * mask[..., None]).mean(axis=1)),
+            ("La moyenne compte les pas de remplissage, qui ne sont pas des zéros : multipliez h par le "
+             "masque avant de sommer, puis divisez par le nombre de pas valides.",
+             lambda h, mask: h.mean(axis=1)),
+            ("Le remplissage n'est pas neutre : la somme doit ignorer les pas invalides (multipliez h par le "
+             "masque avant de sommer).",
+             lambda h, mask: h.sum(axis=1) / mask.sum(axis=1, keepdims=True)),
             ("Vous semblez prendre le maximum : l'exercice demande la moyenne.",
              lambda h, mask: np.where(mask[..., None], h, -np.inf).max(axis=1)),
         ],
