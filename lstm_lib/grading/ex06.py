@@ -125,7 +125,6 @@ def measured_lookahead(y_trunc, tol=0.0):
     Si la sortie au pas t, calculée sur x[:s + 1], diffère de la sortie finale, le modèle lit
     au pas t au moins x[s + 1] : son anticipation est au moins s + 1 − t.
     """
-    T = y_trunc.shape[0]
     s, t = np.nonzero(np.abs(y_trunc - y_trunc[-1]) > tol)  # les NaN (t > s) ne passent pas le test
     return int(max(s - t + 1, default=0))
 
@@ -252,7 +251,7 @@ def _pipeline_case(rng, culprit):
         x = rng.normal(size=T)
         leaks = [k == first or (k > first and bool(rng.random() < 0.5)) for k in range(len(STAGES))]
         stages = [_STAGE_MAKERS[name](rng, leak) for name, leak in zip(STAGES, leaks)]
-        tables, z = {}, None
+        tables = {}
 
         def upto(k):
             def run(prefix):
