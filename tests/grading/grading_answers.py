@@ -155,6 +155,19 @@ WRONG = {
         "ex3": ("def masked_mean_pool(h, mask):\n    return h.mean(axis=1)\n", "remplissage"),
         "ex4": ("bidirectional_allowed = {'a': True, 'b': True, 'c': True, 'd': True}\n", "réponses fausses sur 4"),
         "ex5": ("answer_banana = ex5.lettre('LSTM avant')\n", "gauche à droite"),
+        # Le plus petit retard au lieu du plus grand : 0 pour tout modèle, à cause des derniers pas.
+        "ex6": ("def lookahead(x, y_trunc):\n"
+                "    delays = []\n"
+                "    for t in range(len(x)):\n"
+                "        changed = [s for s in range(t, len(x)) if y_trunc[s, t] != y_trunc[-1, t]]\n"
+                "        delays.append(max(changed) + 1 - t if changed else 0)\n"
+                "    return min(delays)\n", "pas le plus petit"),
+        # Ne regarder que la sortie finale du pipeline : on accuse le modèle, qui hérite de la fuite.
+        "ex7": ("def leaky_stage(tables):\n"
+                "    y = tables['modèle']\n"
+                "    past = ~np.isnan(y)\n"
+                "    return 'modèle' if np.any(y[past] != np.broadcast_to(y[-1], y.shape)[past]) else None\n",
+                "hérite"),
     },
     "ex07": {
         "ex1": ("def output_gate_backward(x_t, h_prev, c_prev, params, d_h):\n"
