@@ -143,6 +143,10 @@ def catalog_for(module, seed: int = CATALOG_SEED) -> dict:
                 expected, mistakes = ex.expected_outputs(cases), ex.mistake_outputs(cases)
             else:  # juge sur mesure : on n'expose que la forme du résultat (celui de la solution)
                 expected, mistakes = _solution_outputs(ex, cases), []
+                if any(e is None for e in expected):
+                    # None est alors une réponse (« ce filtre n'est pas fixe ») : dire quels cas l'attendent
+                    # donnerait la réponse ; aucune forme n'est vérifiée (None : n'importe quel résultat).
+                    expected = [None] * len(expected)
             parts = {k: list(v) for k, v in ex.parts.items()} if isinstance(ex.parts, dict) else list(ex.parts)
             entry.update(
                 kind="function", forbidden=list(ex.forbidden), parts=parts,
@@ -350,7 +354,8 @@ def secrets_of(modules, extra_checks=(), root: Path = ROOT) -> list[tuple[str, s
         found.append(("corrigé", f"{short}", f'NOTEBOOK = "{module.NOTEBOOK}"'))
         for ex in module.EXERCISES:
             where = f"{short} {ex.key}"
-            visible = normalise(ex.starter + "\n" + ex.statement + "\n" + "\n".join(ex.hints))
+            # ce que l'élève voit déjà : énoncé, code de départ, indices, cellule d'aide (une boucle à réparer…)
+            visible = normalise("\n".join([ex.starter, ex.statement, *ex.hints, getattr(ex, "helper", "") or ""]))
             for line in ex.solution.split("\n"):
                 text = normalise(line).strip()
                 if len(text) >= MIN_FINGERPRINT and text not in visible and text not in public:
