@@ -556,3 +556,45 @@ def test_catalog_of_a_custom_judge_gives_only_the_shape():
                  "    return bias_ih.copy(), bias_hh.copy()\n")
     assert check_locally(ex3, namespace(any_shape)).statut == "enregistré"
     assert check_locally(ex3, namespace("def init_forget_bias(a, b, v):\n    return a\n")).statut == "faux"
+
+
+_AUTOGRAD_ANSWER = '''
+import torch
+def output_gate_backward(x_t, h_prev, c_prev, params, d_h):
+    hx = torch.tensor(np.concatenate([h_prev, x_t]))
+    W_o = torch.tensor(params.W_o, requires_grad=True)
+    b_o = torch.tensor(params.b_o, requires_grad=True)
+    c = torch.tensor(lstm_lib.lstm_step(x_t, h_prev, c_prev, params).c)
+    loss = (torch.sigmoid(W_o @ hx + b_o) * torch.tanh(c) * torch.tensor(d_h)).sum()
+    {grad}
+    return d_W_o.numpy(), d_b_o.numpy()
+'''
+
+
+@pytest.mark.parametrize("grad", ["d_W_o, d_b_o = torch.autograd.grad(loss, (W_o, b_o))",
+                                  "loss.backward(); d_W_o, d_b_o = W_o.grad, b_o.grad"])
+def test_autograd_is_refused_where_the_gradient_must_be_written_by_hand(grad):
+    """ex07 ex1 : un gradient juste, mais pris à l'autograd, n'a pas les points (et le message le dit)."""
+    import lstm_lib
+    from lstm_lib.grading.notebook import check_locally
+
+    ns = {"np": np, "lstm_lib": lstm_lib}
+    exec(_AUTOGRAD_ANSWER.replace("{grad}", grad), ns)
+    verdict = check_locally(exercises_for("ex07")[0], ns)
+    print(verdict)
+    assert verdict.points == 0 and "torch.autograd" in verdict.message, verdict
+
+
+def test_twenty_thousand_draws_returned_as_a_list_are_accepted():
+    """ex09 ex2 rend 20 000 tirages : en liste Python plutôt qu'en tableau, la réponse reste juste."""
+    import lstm_lib
+    from lstm_lib.grading.notebook import check_locally
+
+    ex = next(e for e in exercises_for("ex09") if e.key == "ex2")
+    ns = {"np": np, "lstm_lib": lstm_lib}
+    exec(ex.solution, ns)
+    as_array = ns[ex.target]
+    ns[ex.target] = lambda *args: [int(v) for v in as_array(*args)]
+    verdict = check_locally(ex, ns)
+    print(verdict)
+    assert verdict.ok, verdict

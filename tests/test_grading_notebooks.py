@@ -168,6 +168,23 @@ def test_notebook_layout(name):
             assert cell["outputs"] == [] and cell["execution_count"] is None
 
 
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_statements_follow_french_typography(name):
+    """Espace insécable avant « : ; ? ! » dans chaque énoncé, hors code et hors maths."""
+    import re
+
+    from lstm_lib.grading.core import _CODE
+
+    bad = []
+    for cell in _nb(name)["cells"]:
+        if cell.get("id", "").startswith("enonce-"):
+            inner = "\n".join(_src(cell).splitlines()[1:-1])  # sans la clôture ```` de la directive
+            prose = "".join(_CODE.split(inner)[0::2])
+            bad += [f"{cell['id']} : …{m.group(0)}" for m in re.finditer(r".{0,25} [:;?!]", prose)]
+    print(f"{name} : {len(bad)} espaces ordinaires avant : ; ? !")
+    assert bad == [], bad
+
+
 def test_answer_cells_are_found_without_ids():
     """Une copie en nbformat 4.4 (sans identifiants) : par l'étiquette, sinon par la position."""
     nb = _nb("ex04")

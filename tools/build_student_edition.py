@@ -138,7 +138,10 @@ def catalog_for(module, seed: int = CATALOG_SEED) -> dict:
                  "cell": ex.cell, "hints": list(ex.hints), "minutes": ex.minutes, "level": ex.level}
         if isinstance(ex, FunctionExercise):
             rng = np.random.default_rng([seed, zlib.crc32(f"{short}-{ex.key}".encode())])
-            cases = ex.make_spec(rng)["cases"]
+            if ex.check is not None and ex.preview_cases is not None:  # la forme seule : des essais plus petits
+                cases = list(ex.preview_cases(rng))
+            else:
+                cases = ex.make_spec(rng)["cases"]
             if ex.check is None:
                 expected, mistakes = ex.expected_outputs(cases), ex.mistake_outputs(cases)
             else:  # juge sur mesure : on n'expose que la forme du résultat (celui de la solution)

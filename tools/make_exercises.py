@@ -41,7 +41,7 @@ import colab_cell  # noqa: E402  (tools/colab_cell.py : la cellule Colab, identi
 import reading_time  # noqa: E402  (tools/reading_time.py : la durée d'un exercice, une seule règle)
 
 from lstm_lib.grading import layout, variants  # noqa: E402
-from lstm_lib.grading.core import LEVELS, ChoiceExercise, fr, plural  # noqa: E402
+from lstm_lib.grading.core import ChoiceExercise, fr, plural  # noqa: E402
 from lstm_lib.grading.registry import definition, notebooks, validate_source  # noqa: E402
 
 PUBLIC, STUDENT = layout.EDITIONS
@@ -183,8 +183,10 @@ def _statement(short: str, ex) -> str:
     lines.append(ex.statement)
     if ex.personal:
         lines.append(PERSONAL_NOTE["choice" if isinstance(ex, ChoiceExercise) else "value"])
-    return (f"````{{exercise}} {ex.key} — {ex.title} — {plural(ex.points, 'point')}\n"
-            f":label: {label}\n:nonumber:\n\n" + "\n\n".join(lines) + "\n````")
+    # La typographie s'applique au texte, pas à la directive entière : fr() prendrait la clôture
+    # ```` pour un bloc de code et n'y toucherait pas.
+    return (f"````{{exercise}} {ex.key} — {fr(ex.title)} — {plural(ex.points, 'point')}\n"
+            f":label: {label}\n:nonumber:\n\n" + "\n\n".join(fr(line) for line in lines) + "\n````")
 
 
 def notebook_for(module, *, edition: str = PUBLIC, colab_url: str | None = None) -> dict:

@@ -464,6 +464,10 @@ def forbidden_verdict(exercise: "Exercise", used: list[str]) -> Verdict:
                    f"votre réponse appelle {names} (ou en est une) : l'exercice demande de l'écrire vous-même")
 
 
+#: Le message d'un résultat que la récolte refuse de transcrire (voir ``MAX_ELEMENTS`` et ``MAX_ITEMS``, harvest).
+TOO_LARGE = ("le résultat est bien trop volumineux (plus de 2 millions de nombres, ou une liste de plus de "
+             "100 000 éléments)")
+
 #: Le message quand la surveillance des appels a été défaite pendant l'appel de la fonction.
 WATCH_ALTERED = ("la surveillance des appels de lstm_lib a été désactivée pendant l'appel de votre fonction "
                  "(sys.setprofile) : la réponse n'est pas acceptée")
@@ -699,7 +703,10 @@ class FunctionExercise(Exercise):
     - ``parts`` (facultatif) : les parties d'un résultat, notées chacune — les noms
       des éléments d'un tuple (``("f", "i", "c_hat", "o")``), ou, pour un objet à
       champs, ``{nom: (champ, …)}``. Chaque partie juste sur tous les cas
-      rapporte ``points / len(parts)``.
+      rapporte ``points / len(parts)`` ;
+    - ``preview_cases`` (facultatif, avec ``check``) : des entrées d'essai plus petites, de même
+      forme, pour le catalogue de l'édition élève (qui ne vérifie que la forme du résultat) ;
+      par défaut, ``cases``.
     """
 
     cases: Callable[[np.random.Generator], list] = None
@@ -710,6 +717,7 @@ class FunctionExercise(Exercise):
     check: Callable[..., str | None] | None = None
     judge_data: Callable[[np.random.Generator], Any] | None = None
     parts: tuple | dict = ()
+    preview_cases: Callable[[np.random.Generator], list] | None = None
 
     def __post_init__(self):
         self.kind = "function"
@@ -774,7 +782,7 @@ class FunctionExercise(Exercise):
                 if exc == "NotImplementedError":
                     return self._verdict(False, NON_TENTE, UNTOUCHED), []
                 if exc == "TooLarge":
-                    return self._verdict(False, ERREUR, "le résultat est bien trop volumineux (des millions de nombres)"), []
+                    return self._verdict(False, ERREUR, TOO_LARGE), []
                 if exc == "KeyboardInterrupt":
                     return self._verdict(False, ERREUR, "votre fonction n'a pas terminé dans le délai imparti (boucle infinie ?)"), []
                 if exc == "MemoryError":

@@ -167,7 +167,7 @@ def _check_identify(args, got):
 
 #: Le radar de l'exercice : des bosses de 2 à 6 pas seulement, plus de bruit qu'au chapitre.
 DETECTOR_DATA = {"T": 60, "bump_length": (2, 6), "noise_std": 0.35}
-DETECTOR_TARGET = 0.97
+DETECTOR_TARGET = 0.98
 _ALPHAS = np.geomspace(1e-3, 1.0, 31)
 
 
@@ -197,9 +197,13 @@ def _confirmed_peak(amplitude):
     return np.minimum(amplitude[:, 1:], amplitude[:, :-1]).max(axis=1)
 
 
-def _detector_cases(rng):
-    """600 séquences pour choisir le seuil et 600 pour le mesurer, mélangées (le juge sait lesquelles)."""
-    n = 600
+def _detector_cases(rng, n=3000):
+    """3 000 séquences pour choisir le seuil et 3 000 pour le mesurer, mélangées (le juge sait lesquelles).
+
+    Sur 3 000 séquences de test, l'exactitude mesurée varie de 0,3 point environ (écart type) : le seuil
+    de 98 % sépare sans loterie le détecteur de crête du chapitre (95,5 à 97,0 % sur 12 tirages) de la
+    solution de référence (99,2 à 99,8 %).
+    """
     seeds = rng.integers(2**31, size=2)
     train = radar_sequences(n, seed=int(seeds[0]), **DETECTOR_DATA)
     test = radar_sequences(n, seed=int(seeds[1]), **DETECTOR_DATA)
@@ -516,11 +520,11 @@ EXERCISES = [
             "`bump_score(amplitude)` : `amplitude` est le canal d'amplitude de $n$ séquences, un tableau "
             "de forme $(n, 60)$ ; la fonction rend un score par séquence, de forme $(n,)$, **plus grand** "
             "pour une bosse.\n\n"
-            "Le correcteur tire 1 200 séquences neuves, choisit sur la moitié d'entre elles le seuil qui "
+            "Le correcteur tire 6 000 séquences neuves, choisit sur la moitié d'entre elles le seuil qui "
             "sépare le mieux « bosse » de « pas de bosse » (bruit ou pic), puis mesure l'exactitude de ce "
-            "seuil sur l'autre moitié. Il faut au moins **97 %**. Le meilleur filtre fixe (une moyenne "
-            "mobile lue au dernier pas, avec le meilleur $\\alpha$) plafonne vers 82 % ; le détecteur de "
-            "crête du chapitre, vers 95 %. Aucune étiquette ne vous est donnée : le détecteur se dessine "
+            "seuil sur l'autre moitié. Il faut au moins **98 %**. Le meilleur filtre fixe (une moyenne "
+            "mobile lue au dernier pas, avec le meilleur $\\alpha$) plafonne vers 84 % ; le détecteur de "
+            "crête du chapitre, vers 96 %. Aucune étiquette ne vous est donnée : le détecteur se dessine "
             "à la main, à partir de ce qui distingue une bosse d'un pic."
         ),
         starter=(
@@ -543,6 +547,7 @@ EXERCISES = [
             "z_t), où z_t ne peut être grand que si l'écho dure (comparez x_t et x_{t−1}).",
         ],
         cases=_detector_cases,
+        preview_cases=lambda rng: _detector_cases(rng, n=100),  # l'édition élève ne vérifie que la forme
         check=_check_detector,
     ),
 ]

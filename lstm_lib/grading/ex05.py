@@ -449,7 +449,9 @@ EXERCISES = [
             "comme dans l'original, sans `lstm_lib.training.fit` ni `SequenceModel`.\n\n"
             "Le correcteur l'appelle sur des séquences neuves, tirées au moment de la correction, et "
             "mesure l'exactitude de vos prédictions (un tableau de forme $(n,)$ d'entiers 0, 1 ou 2) : "
-            "il faut au moins **90 %**. L'entraînement doit durer quelques secondes au plus."
+            "il faut au moins **90 %**. L'entraînement doit durer quelques secondes au plus. Sur cette tâche, "
+            "deux des quatre bogues empêchent tout apprentissage et se voient dans l'exactitude ; les deux "
+            "autres la changent peu : c'est l'exercice 8 qui vous demande de les nommer tous."
         ),
         starter=(
             "def train_and_predict(x_train, y_train, x_test, seed):\n"
@@ -508,9 +510,9 @@ EXERCISES = [
         target="bug_lines",
         statement=(
             "Dans `buggy_train_and_predict` (cellule d'aide de l'exercice 7), huit lignes sont marquées "
-            "de **(a)** à **(h)**. Pour chacune, dites si elle est fautive (`True`) ou juste (`False`), "
-            "telle qu'elle est écrite dans la boucle (pour **(g)**, la ligne et ce qui devrait "
-            "l'entourer) :\n\n"
+            "de **(a)** à **(h)**. Pour chacune, dites si elle est fautive (`True`) ou juste (`False`) : "
+            "une ligne est fautive si elle doit changer dans la correction la plus petite, les autres lignes "
+            "étant corrigées (pour **(g)**, la ligne et ce qui devrait l'entourer) :\n\n"
             "- **a** : `torch.manual_seed(seed)` ;\n"
             "- **b** : `lstm = nn.LSTM(input_size=2, hidden_size=H)` ;\n"
             "- **c** : `lstm.bias_ih_l0[:H] = 1.0` (et `bias_hh_l0[:H] = 0.0`) ;\n"

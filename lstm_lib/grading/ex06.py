@@ -294,7 +294,8 @@ def _check_leaky_stage(args, got):
                 "suite arrive ; même un petit changement est une fuite")
     if STAGES.index(got) > STAGES.index(culprit):
         return (f"l'étape « {got} » lit des entrées qui ont déjà lu l'avenir : elle hérite d'une fuite "
-                f"venue d'une étape en amont. Cherchez la première étape dont les sorties passées bougent")
+                f"venue d'une étape en amont (et lit peut-être l'avenir elle aussi). Cherchez la première "
+                f"étape dont les sorties passées bougent")
     return f"l'étape « {got} » est causale : ses sorties passées ne bougent pas quand la suite arrive"
 
 
@@ -545,7 +546,8 @@ EXERCISES = [
             "l'ordre du pipeline (`\"normalisation\"`, `\"lissage\"`, `\"modèle\"`) ; `tables[nom]` "
             "est un tableau $(T, T)$ dont la ligne `s` porte la sortie de cette étape (le pipeline "
             "jusqu'à elle) calculée sur l'entrée tronquée `x[:s + 1]`, avec `NaN` pour les pas $t > s$. "
-            "La fonction rend le nom de l'étape **fautive**, celle qu'il faut corriger, ou `None` si "
+            "La fonction rend le nom de la **première** étape qui lit l'avenir (celle qu'il faut corriger "
+            "d'abord : les suivantes en héritent, qu'elles lisent l'avenir elles aussi ou non), ou `None` si "
             "aucune étape ne lit l'avenir.\n\n"
             "Le correcteur tire des pipelines au moment de la correction. Une sortie causale est "
             "reproduite exactement (au bit près) ; une sortie qui lit l'avenir change d'au moins "

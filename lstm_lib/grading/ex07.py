@@ -30,10 +30,15 @@ INTRO = (
 )
 
 FIELDS = ("W_f", "b_f", "W_i", "b_i", "W_c", "b_c", "W_o", "b_o")
-#: Les fonctions du livre qui font déjà les calculs demandés (et le module qui les contient).
-_BACKWARD = ("backward", "lstm_backward", "lstm_step_backward", "lstm_state_jacobians", "grads_from_torch",
+#: Les fonctions du livre qui font déjà les calculs demandés.
+# « backward » seul n'y est pas : ce nom est aussi la méthode des tenseurs (loss.backward()), que
+# surveille forbidden_paths (l'autograd) avec un message juste.
+_BACKWARD = ("lstm_backward", "lstm_step_backward", "lstm_state_jacobians", "grads_from_torch",
              "d_output_gate", "d_memory", "d_forget_gate", "d_input_gate", "d_candidate", "d_memory_prev",
              "d_sigmoid_input", "d_tanh_input", "d_weights", "d_concat")
+
+#: L'autograd de PyTorch, interdit là où l'énoncé demande le gradient à la main (surveillé pendant l'appel).
+_AUTOGRAD = ("torch/autograd/", "torch/_functorch/")
 
 
 # --------------------------------------------------------------------------
@@ -315,6 +320,7 @@ EXERCISES = [
              "h d'abord.", _output_gate_variant(order="xh")),
         ],
         forbidden=_BACKWARD,
+        forbidden_paths=_AUTOGRAD,
     ),
     FunctionExercise(
         key="ex2",
@@ -423,6 +429,7 @@ EXERCISES = [
         cases=_grad_check_cases,
         check=_check_grad_check,
         forbidden=_BACKWARD,
+        forbidden_paths=_AUTOGRAD,
     ),
     FunctionExercise(
         key="ex4",

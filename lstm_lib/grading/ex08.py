@@ -556,8 +556,9 @@ EXERCISES = [
                  "pont entre le LSTM et le GRU.",
             "np": "Retirer les peepholes (NP) n'a pas dégradé les résultats de façon significative : la cellule de "
                  "PyTorch n'en a pas.",
-            "aucune": "Deux modifications ont nettement dégradé les résultats : retirer la porte d'oubli (NFG) et "
-                 "retirer l'activation de sortie (NOAF).",
+            "aucune": "Plusieurs modifications ont dégradé les résultats ; les deux qui les ont le plus "
+                      "dégradés, sur les trois tâches : retirer la porte d'oubli (NFG) et "
+                      "retirer l'activation de sortie (NOAF).",
         },
     ),
 ]

@@ -471,7 +471,7 @@ EXERCISES = [
         title="Normaliser sans fuite, malgré le remplissage",
         points=3,
         minutes=15,
-        level="concevoir",
+        level="appliquer",
         target="standardise",
         statement=(
             "Deux lots remplis, `x_train` $(N, T, 12)$ et `x_test` $(M, T', 12)$, avec leurs longueurs réelles "

@@ -323,7 +323,7 @@ EXERCISES = [
         title="Ce que coûte le flux entier",
         points=2,
         minutes=10,
-        level="analyser",
+        level="appliquer",
         target="stream_ratio",
         statement=(
             "Avec les coûts par pas de l'exercice 2, un modèle lit un flux de $N$ pas, du premier au $N$-ième. "
@@ -409,7 +409,7 @@ EXERCISES = [
         title="Dimensionner une convolution temporelle",
         points=2,
         minutes=15,
-        level="concevoir",
+        level="appliquer",
         target="tcn_layers",
         statement=(
             "Une convolution temporelle (TCN) empile $L$ convolutions causales de noyau $k$ : la couche "

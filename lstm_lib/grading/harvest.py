@@ -25,7 +25,8 @@ import pickle as _pickle
 import traceback as _traceback
 
 MAX_ELEMENTS = 2_000_000   # au-delà, le résultat est jugé « trop volumineux »
-MAX_ITEMS = 10_000         # longueur maximale d'une liste, d'un tuple ou d'un dict
+MAX_ITEMS = 100_000        # longueur maximale d'une liste, d'un tuple ou d'un dict (ses éléments comptent
+                           # aussi dans MAX_ELEMENTS) : 20 000 tirages rendus en liste passent
 MAX_DEPTH = 8
 
 
@@ -73,7 +74,8 @@ def encode(value, budget=None, depth=0):
         return {"t": "array", "dtype": value.dtype.name, "shape": list(value.shape),
                 "data": value.ravel().tolist()}
     if isinstance(value, (list, tuple)):
-        if len(value) > MAX_ITEMS:
+        budget[0] -= len(value)
+        if len(value) > MAX_ITEMS or budget[0] < 0:
             raise TooLarge()
         return {"t": "seq", "kind": "tuple" if isinstance(value, tuple) else "list",
                 "items": [encode(v, budget, depth + 1) for v in value]}
