@@ -152,7 +152,8 @@ def _write_all(directory: Path, items: dict) -> list[Path]:
 def batch_a(tmp_path_factory):
     directory = tmp_path_factory.mktemp("copies")
     paths = _write_all(directory, _copies_batch_a())
-    options = GradingOptions(cell_timeout=5, total_timeout=120, memory_mb=1536, seed=20260, jobs=2)
+    # 15 s par cellule : ex05 ex7 entraîne un petit LSTM à la récolte (quelques secondes, plus sur une machine chargée).
+    options = GradingOptions(cell_timeout=15, total_timeout=180, memory_mb=1536, seed=20260, jobs=2)
     rows = grade_paths(paths, options, progress=False)
     return {(r.copy, r.exercise): r for r in rows}, [p.name for p in paths], rows
 
