@@ -236,7 +236,7 @@ def _build(base: Path, port: int, seed: int, env_secret: str) -> dict[str, Path]
         {"verification-ex3": textwrap.dedent('''\
             import glob, json, os
             here = os.path.dirname(os.getcwd())
-            forged = {"target": "b_f_090", "found": True, "callable": False, "type": "float",
+            forged = {"target": "b_f_target", "found": True, "callable": False, "type": "float",
                       "value": {"t": "float", "v": 2.1972245773362196, "dtype": "float64"}}
             for name in ("reponse-ex4.json", "recolte-0000000000000000.json", "resultat.json"):
                 with open(os.path.join(here, name), "w") as fh:
@@ -254,7 +254,7 @@ def _build(base: Path, port: int, seed: int, env_secret: str) -> dict[str, Path]
                         os.symlink("/dev/zero", out)
                 return np.tanh(W_c @ np.concatenate([h_prev, x_t]) + b_c)
         '''),
-        ex4="b_f_090 = 0.0\n",
+        ex4="b_f_target = -100.0\n",
         ex5=textwrap.dedent('''\
             def gates(h_prev, x_t, params):
                 import glob, os
@@ -430,7 +430,7 @@ def test_planted_and_swapped_results_are_never_used(attacked):
     assert rows["ex2"]["points"] == "0" and "lien symbolique" in rows["ex2"]["message"], rows["ex2"]
     assert rows["ex5"]["points"] == "0" and ("tube nommé" in rows["ex5"]["message"]
                                              or "délai" in rows["ex5"]["message"]), rows["ex5"]
-    # Une réponse juste posée avant la récolte (b_f_090 = ln 9) n'est pas lue : la vraie réponse (0) est fausse.
+    # Une réponse posée avant la récolte (un nombre forgé) n'est pas lue : la vraie réponse (−100) est fausse.
     assert rows["ex4"]["statut"] == "faux" and rows["ex4"]["points"] == "0", rows["ex4"]
     assert rows["ex3"]["statut"] == rows["ex6"]["statut"] == "réussi"
 

@@ -90,6 +90,8 @@ def test_generated_notebooks_say_so():
 
 
 def test_index_page_table_matches_sources():
+    import reading_time
+
     text = (ROOT / "exercises" / "index.md").read_text(encoding="utf-8")
     for name in NOTEBOOKS:
         module = definition(name)
@@ -97,6 +99,28 @@ def test_index_page_table_matches_sources():
         cells = [c.strip() for c in row.strip("|").split("|")]
         assert int(cells[2]) == len(module.EXERCISES), row
         assert float(cells[3]) == sum(ex.points for ex in module.EXERCISES), row
+        # La durée du cahier : celle que la page du chapitre affiche (tools/reading_time.py, une seule règle).
+        minutes = reading_time.estimate_exercises(_nb(name))["exercises"]
+        assert cells[4] == reading_time.format_minutes(sum(e["minutes"] for e in minutes)), row
+
+
+def test_index_gives_time_and_level_of_each_exercise():
+    """Le tableau « un par un » : chaque exercice, son niveau et sa durée (donnée par la source, ou estimée)."""
+    import reading_time
+
+    text = (ROOT / "exercises" / "index.md").read_text(encoding="utf-8")
+    block = text.split("% généré:detail", 1)[1].split("% fin:detail", 1)[0]
+    rows = [[c.strip() for c in line.strip("|").split("|")] for line in block.splitlines()[1:] if line.startswith("| ex")]
+    expected = [(name, ex) for name in NOTEBOOKS for ex in definition(name).EXERCISES]
+    assert len(rows) == len(expected)
+    for (name, ex), row in zip(expected, rows):
+        assert row[0] == name and row[1].startswith(f"{ex.key} — "), row
+        assert row[2] == (ex.level or "—"), row
+        if ex.minutes:
+            assert row[3] == reading_time.format_minutes(ex.minutes), row
+        else:
+            assert row[3].endswith("(estimée)"), row
+        assert float(row[4]) == ex.points, row
 
 
 def test_replace_block_refuses_a_missing_block():
@@ -113,10 +137,11 @@ def test_notebook_layout(name):
     nb = _nb(name)
     cells = nb["cells"]
     ids = [c.get("id") for c in cells]
-    assert len(ids) == len(set(ids)) and ids[:3] == ["colab-setup", "introduction", "preparation"]
+    assert len(ids) == len(set(ids)) and ids[:4] == ["colab-setup", "introduction", layout.IDENTITY_ID, "preparation"]
     assert ids[-2:] == ["bilan-titre", "bilan"] and _src(cells[-1]) == "cahier.bilan()"
+    assert _src(cells[2]).rstrip().endswith('etudiant = ""') and cells[2]["metadata"]["tags"] == [layout.IDENTITY_ID]
     keys = [ex.key for ex in definition(name).EXERCISES]
-    assert f'Cahier("{name}", globals())' in _src(cells[2]) and f"{', '.join(keys)} = cahier.exercices" in _src(cells[2])
+    assert f'Cahier("{name}", globals())' in _src(cells[3]) and f"{', '.join(keys)} = cahier.exercices" in _src(cells[3])
     for ex in definition(name).EXERCISES:
         k = ids.index(layout.answer_id(ex.key))
         answer, check = cells[k], cells[k + 1]
@@ -126,12 +151,38 @@ def test_notebook_layout(name):
         statement = _src(cells[ids.index(layout.statement_id(ex.key))])
         assert statement.startswith(f"````{{exercise}} {ex.key} — ") and f":label: {name}-{ex.key}\n" in statement
         assert statement.splitlines()[0].endswith(f" — {plural(ex.points, 'point')}")
-        assert 1 <= k - ids.index(layout.statement_id(ex.key)) <= 2  # énoncé, (aide), réponse
+        assert 1 <= k - ids.index(layout.statement_id(ex.key)) <= 3  # énoncé, (données), (aide), réponse
+        # Un énoncé propre à la copie s'affiche juste sous l'énoncé, par exK.enonce().
+        personal = layout.data_id(ex.key) in ids
+        assert personal == ex.personal
+        if personal:
+            assert ids.index(layout.data_id(ex.key)) == ids.index(layout.statement_id(ex.key)) + 1
+            assert _src(cells[ids.index(layout.data_id(ex.key))]) == layout.data_source(ex.key)
+        # La durée donnée par la source est dans les métadonnées de l'énoncé (tools/reading_time.py la lit).
+        meta = cells[ids.index(layout.statement_id(ex.key))]["metadata"]
+        assert meta.get("lstm_exercises", {}).get("minutes") == ex.minutes
         solution = _src(cells[ids.index(layout.solution_id(ex.key))])
         assert solution.startswith(f"````{{solution}} {name}-{ex.key}\n:class: dropdown\n")
     for cell in cells:
         if cell["cell_type"] == "code":
             assert cell["outputs"] == [] and cell["execution_count"] is None
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_statements_follow_french_typography(name):
+    """Espace insécable avant « : ; ? ! » dans chaque énoncé, hors code et hors maths."""
+    import re
+
+    from lstm_lib.grading.core import _CODE
+
+    bad = []
+    for cell in _nb(name)["cells"]:
+        if cell.get("id", "").startswith("enonce-"):
+            inner = "\n".join(_src(cell).splitlines()[1:-1])  # sans la clôture ```` de la directive
+            prose = "".join(_CODE.split(inner)[0::2])
+            bad += [f"{cell['id']} : …{m.group(0)}" for m in re.finditer(r".{0,25} [:;?!]", prose)]
+    print(f"{name} : {len(bad)} espaces ordinaires avant : ; ? !")
+    assert bad == [], bad
 
 
 def test_answer_cells_are_found_without_ids():

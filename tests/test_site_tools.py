@@ -92,6 +92,8 @@ def test_math_is_rendered_once_and_again_identically(tmp_path):
     assert 'display="true"' in first and "<mjx-assistive-mml" in first
     assert "<mi>σ</mi>" in first or "<mi>&#x3C3;</mi>" in first or "σ" in first
     assert '<span class="eqno">(1)</span>' in first  # le numéro d'équation reste
+    # L'équation en bloc peut défiler (plus large que la colonne) : atteignable au clavier ; la formule en ligne non.
+    assert first.count('<mjx-container tabindex="0" ') == 1 and 'tabindex="0" class="MathJax" jax="SVG" display="true"' in first
     assert "<pre>du code \\(pas une formule\\)</pre>" in first  # le code n'est pas touché
     assert 'data-tex="\\(f_t = \\sigma(z) &amp;lt; 1\\)"' in first  # le TeX d'origine, pour le build suivant
     css = (tmp_path / "_static" / site_math.CSS_PATH).read_text(encoding="utf-8")

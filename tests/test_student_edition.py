@@ -1,7 +1,7 @@
 """L'édition élève : tout ce qu'on donne à une classe notée, sans solution, corrigé ni vérification cachée.
 
 La commande ``tools/build_student_edition.py`` est lancée une fois (fixture de
-module), avec des ajouts privés d'enseignant : un cahier entier (``ex07``, avec
+module), avec des ajouts privés d'enseignant : un cahier entier (``ex99``, avec
 une vérification cachée) et une vérification privée du cahier 2. Puis on cherche,
 dans le dépôt produit, dans le paquet tel que ``pip`` l'installe et dans le site
 (pages et téléchargements), chaque ligne de solution, chaque corrigé et chaque
@@ -39,7 +39,7 @@ import numpy as np
 import lstm_lib
 from lstm_lib.grading import ChoiceExercise, FunctionExercise, ValueExercise, draw
 
-NOTEBOOK = "ex07_prive"
+NOTEBOOK = "ex99_prive"
 CHAPTER = "Séance privée"
 TITLE = "Exercices privés de la séance 7"
 INTRO = "Deux exercices que seule cette classe reçoit."
@@ -98,7 +98,7 @@ register("ex02", FunctionExercise(
 def _private_dir(tmp: Path) -> Path:
     directory = tmp / "prive"
     directory.mkdir()
-    (directory / "ex07_prive.py").write_text(PRIVATE_NOTEBOOK, encoding="utf-8")
+    (directory / "ex99_prive.py").write_text(PRIVATE_NOTEBOOK, encoding="utf-8")
     (directory / "verifications.py").write_text(PRIVATE_CHECKS, encoding="utf-8")
     return directory
 
@@ -141,7 +141,7 @@ def test_fingerprints_cover_every_kind(built):
     assert kinds == {"solution", "corrigé", "vérification cachée"}
     with_solution = {where for kind, where, _ in built["secrets"] if kind == "solution"}
     all_exercises = {f"{name} {ex.key}" for name in notebooks() for ex in definition(name).EXERCISES} | {
-        "ex07 ex1", "ex07 ex2", "ex07 ex3"}
+        "ex99 ex1", "ex99 ex2", "ex99 ex3"}
     missing = sorted(all_exercises - with_solution)
     print(f"{len(built['secrets'])} empreintes ; exercices sans empreinte de solution : {missing}")
     # Seules exceptions : des solutions d'une ligne que la bibliothèque du livre écrit elle-même
@@ -169,7 +169,7 @@ def test_the_installed_package_has_catalogs_not_sources(built):
     grading = next(built["installed"].glob("lstm_lib/grading"))
     names = sorted(p.name for p in grading.glob("*.py"))
     assert not [n for n in names if re.fullmatch(r"ex\d\d\.py", n)], names
-    assert sorted(p.name for p in (grading / "student").glob("ex*.py")) == [f"{n}.py" for n in notebooks()] + ["ex07.py"]
+    assert sorted(p.name for p in (grading / "student").glob("ex*.py")) == [f"{n}.py" for n in notebooks()] + ["ex99.py"]
     assert not (built["installed"] / "lstm_grader").exists()
 
 
@@ -179,7 +179,7 @@ from lstm_lib.grading import Cahier, exercises_for
 from lstm_lib.grading.notebook import check_locally
 out = {"file": lstm_lib.__file__}
 ns = {"np": np, "lstm_lib": lstm_lib}
-cahier = Cahier("ex07", ns)
+cahier = Cahier("ex99", ns)
 for answer in ("a", "b"):
     exec(f"answer_private = {answer!r}\\nprivate_value = {7.25 if answer == 'a' else 1.0}", ns)
     v2, v3 = cahier.ex2.resultat(), cahier.ex3.resultat()
@@ -255,10 +255,10 @@ def test_site_and_pages_have_no_solution_blocks(built):
     downloads = list((site / "_sources").rglob("*.ipynb"))
     assert downloads and all("{solution}" not in p.read_text(encoding="utf-8") for p in downloads)
     # Le cahier privé est une page du site, avec ses exercices mais sans corrigé.
-    private = (site / "exercises" / "ex07_prive.html").read_text(encoding="utf-8")
+    private = (site / "exercises" / "ex99_prive.html").read_text(encoding="utf-8")
     assert "Doubler une porte" in private and "xylophone" not in private
     index = (site / "exercises" / "index.html").read_text(encoding="utf-8")
-    assert "ex07_prive" in index and "Séance privée" in index
+    assert "ex99_prive" in index and "Séance privée" in index
 
 
 def test_chapter_questions_keep_their_statements(built):

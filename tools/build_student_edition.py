@@ -135,14 +135,21 @@ def catalog_for(module, seed: int = CATALOG_SEED) -> dict:
     entries = []
     for ex in module.EXERCISES:
         entry = {"key": ex.key, "title": ex.title, "points": ex.points, "target": ex.target,
-                 "cell": ex.cell, "hints": list(ex.hints)}
+                 "cell": ex.cell, "hints": list(ex.hints), "minutes": ex.minutes, "level": ex.level}
         if isinstance(ex, FunctionExercise):
             rng = np.random.default_rng([seed, zlib.crc32(f"{short}-{ex.key}".encode())])
-            cases = ex.make_spec(rng)["cases"]
+            if ex.check is not None and ex.preview_cases is not None:  # la forme seule : des essais plus petits
+                cases = list(ex.preview_cases(rng))
+            else:
+                cases = ex.make_spec(rng)["cases"]
             if ex.check is None:
                 expected, mistakes = ex.expected_outputs(cases), ex.mistake_outputs(cases)
             else:  # juge sur mesure : on n'expose que la forme du résultat (celui de la solution)
                 expected, mistakes = _solution_outputs(ex, cases), []
+                if any(e is None for e in expected):
+                    # None est alors une réponse (« ce filtre n'est pas fixe ») : dire quels cas l'attendent
+                    # donnerait la réponse ; aucune forme n'est vérifiée (None : n'importe quel résultat).
+                    expected = [None] * len(expected)
             parts = {k: list(v) for k, v in ex.parts.items()} if isinstance(ex.parts, dict) else list(ex.parts)
             entry.update(
                 kind="function", forbidden=list(ex.forbidden), parts=parts,
@@ -153,10 +160,14 @@ def catalog_for(module, seed: int = CATALOG_SEED) -> dict:
             )
         elif isinstance(ex, ChoiceExercise) and ex.questions:
             entry.update(kind="table", questions=list(ex.questions))
+        elif isinstance(ex, ChoiceExercise) and ex.shuffled:
+            # Les textes dans l'ordre de référence (textes hachés) : rien n'y dit la bonne réponse.
+            entry.update(kind="choice", texts=[ex.choices[label] for label in ex.canonical()])
         elif isinstance(ex, ChoiceExercise):
             entry.update(kind="choice", choices=list(ex.choices))
         elif isinstance(ex, ValueExercise):
-            entry.update(kind="value")
+            entry.update(kind="value", variables={name: p.to_dict() for name, p in ex.variables.items()},
+                         show=ex.show)
         else:
             raise TypeError(f"{short} {ex.key} : sorte d'exercice inconnue ({type(ex).__name__})")
         entries.append(entry)
@@ -176,13 +187,15 @@ def self_check_catalog(module, text: str) -> None:
     """La solution de chaque exercice passe la vérification du catalogue (sinon le catalogue est faux)."""
     import lstm_lib
     from lstm_lib.grading.catalog import load
-    from lstm_lib.grading.notebook import check_locally
+    from lstm_lib.grading.notebook import ExerciseHandle, check_locally
 
     ns: dict = {}
     exec(compile(text, "<catalogue>", "exec"), ns)
     public = load(ns["CATALOG"])
     for ex, entry in zip(module.EXERCISES, public.EXERCISES):
         namespace = {"np": np, "lstm_lib": lstm_lib}
+        # les poignées ex1, ex2… de la cellule de préparation : une solution lit ses valeurs et ses lettres
+        namespace.update({e.key: ExerciseHandle(e, namespace) for e in public.EXERCISES})
         exec(compile(ex.solution, f"<solution {ex.key}>", "exec"), namespace)
         verdict = check_locally(entry, namespace)
         if verdict.statut not in ("réussi", "enregistré"):
@@ -344,7 +357,8 @@ def secrets_of(modules, extra_checks=(), root: Path = ROOT) -> list[tuple[str, s
         found.append(("corrigé", f"{short}", f'NOTEBOOK = "{module.NOTEBOOK}"'))
         for ex in module.EXERCISES:
             where = f"{short} {ex.key}"
-            visible = normalise(ex.starter + "\n" + ex.statement + "\n" + "\n".join(ex.hints))
+            # ce que l'élève voit déjà : énoncé, code de départ, indices, cellule d'aide (une boucle à réparer…)
+            visible = normalise("\n".join([ex.starter, ex.statement, *ex.hints, getattr(ex, "helper", "") or ""]))
             for line in ex.solution.split("\n"):
                 text = normalise(line).strip()
                 if len(text) >= MIN_FINGERPRINT and text not in visible and text not in public:

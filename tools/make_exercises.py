@@ -38,9 +38,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import colab_cell  # noqa: E402  (tools/colab_cell.py : la cellule Colab, identique partout)
+import reading_time  # noqa: E402  (tools/reading_time.py : la durée d'un exercice, une seule règle)
 
-from lstm_lib.grading import layout  # noqa: E402
-from lstm_lib.grading.core import fr, plural  # noqa: E402
+from lstm_lib.grading import layout, variants  # noqa: E402
+from lstm_lib.grading.core import ChoiceExercise, fr, plural  # noqa: E402
 from lstm_lib.grading.registry import definition, notebooks, validate_source  # noqa: E402
 
 PUBLIC, STUDENT = layout.EDITIONS
@@ -67,6 +68,26 @@ HOW_IT_WORKS = {
         "fin, récapitule vos points."
     ),
 }
+IDENTITY_SOURCE = {
+    PUBLIC: (
+        "# Votre identité, si vous suivez un cours noté : votre nom complet, tel que le cours le connaît\n"
+        "# (ou votre numéro d'étudiant). Elle fixe l'ordre des choix et les valeurs de vos énoncés ; le\n"
+        "# correcteur recalcule les mêmes. Pour apprendre en autonomie, laissez-la vide.\n"
+        f'{variants.IDENTITY_NAME} = ""'
+    ),
+    STUDENT: (
+        "# Votre identité : votre nom complet, tel que le cours le connaît (ou votre numéro d'étudiant).\n"
+        "# Elle fixe l'ordre des choix et les valeurs de vos énoncés ; le correcteur recalcule les mêmes.\n"
+        "# Écrivez-la avant tout le reste, entre guillemets, et ne la changez plus.\n"
+        f'{variants.IDENTITY_NAME} = ""'
+    ),
+}
+PERSONAL_NOTE = {
+    "choice": "Les choix s'affichent sous cet énoncé, dans un ordre propre à votre copie : répondez par la "
+              "lettre que vous y lisez.",
+    "value": "Vos valeurs s'affichent sous cet énoncé : elles sont propres à votre copie (un nombre recopié "
+             "d'une autre copie n'y est pas juste).",
+}
 BEFORE_HANDING_IN = (
     "**Avant de rendre le cahier.** Ne renommez pas les fonctions et les variables demandées, ne "
     "supprimez pas et ne déplacez pas les cellules de réponse : le correcteur les retrouve par leur "
@@ -81,7 +102,7 @@ CHECK_COMMENTS = {
 BILAN_TITLE = "## Bilan\n\nLe tableau de vos points (une simple aide : la note vient du correcteur)."
 
 #: Les blocs générés de ``exercises/index.md`` : entre « % généré:NOM » et « % fin:NOM ».
-INDEX_BLOCKS = ("tableau", "edition")
+INDEX_BLOCKS = ("tableau", "detail", "edition")
 _INDEX_STEP1 = (
     "1. remplacez le code de départ de la cellule de réponse (`raise NotImplementedError` ou\n"
     "   `...`) par votre réponse, puis exécutez la cellule ;\n"
@@ -152,6 +173,22 @@ def source_label(module) -> str:
         return path.name or str(module.NOTEBOOK)
 
 
+def _statement(short: str, ex) -> str:
+    """L'énoncé d'un exercice (directive ``{exercise}`` de sphinx-exercise) : titre, niveau, durée, texte."""
+    label = f"{short}-{ex.key}"
+    about = [f"niveau : {ex.level}"] if ex.level else []
+    if ex.minutes:
+        about.append(f"environ {ex.minutes:g} min")
+    lines = [f"*{' · '.join(about).capitalize()}*"] if about else []
+    lines.append(ex.statement)
+    if ex.personal:
+        lines.append(PERSONAL_NOTE["choice" if isinstance(ex, ChoiceExercise) else "value"])
+    # La typographie s'applique au texte, pas à la directive entière : fr() prendrait la clôture
+    # ```` pour un bloc de code et n'y toucherait pas.
+    return (f"````{{exercise}} {ex.key} — {fr(ex.title)} — {plural(ex.points, 'point')}\n"
+            f":label: {label}\n:nonumber:\n\n" + "\n\n".join(fr(line) for line in lines) + "\n````")
+
+
 def notebook_for(module, *, edition: str = PUBLIC, colab_url: str | None = None) -> dict:
     """Le cahier (JSON nbformat 4.5) d'une source, dans une édition."""
     if edition not in layout.EDITIONS:
@@ -167,13 +204,17 @@ def notebook_for(module, *, edition: str = PUBLIC, colab_url: str | None = None)
     cells = [
         _code("colab-setup", colab_cell.colab_source(colab_url), colab_cell.TAGS),
         _markdown("introduction", fr(intro)),
+        _code(layout.IDENTITY_ID, _comments_fr(IDENTITY_SOURCE[edition]), [layout.IDENTITY_ID]),
         _code("preparation", setup),
     ]
     for ex in module.EXERCISES:
         label = f"{short}-{ex.key}"
-        statement = (f"````{{exercise}} {ex.key} — {ex.title} — {plural(ex.points, 'point')}\n"
-                     f":label: {label}\n:nonumber:\n\n{ex.statement}\n````")
-        cells.append(_markdown(layout.statement_id(ex.key), fr(statement)))
+        statement = _markdown(layout.statement_id(ex.key), fr(_statement(short, ex)))
+        if ex.minutes:
+            statement["metadata"] = {reading_time.METADATA_KEY: {"minutes": ex.minutes}}
+        cells.append(statement)
+        if ex.personal:
+            cells.append(_code(layout.data_id(ex.key), layout.data_source(ex.key)))
         if ex.helper:
             cells.append(_code(layout.helper_id(ex.key), ex.helper.rstrip("\n")))
         cells.append(_code(ex.cell_id, ex.starter.rstrip("\n"), layout.answer_tags(ex.key)))
@@ -203,12 +244,32 @@ def render(nb: dict) -> str:
 # exercises/index.md
 # --------------------------------------------------------------------------
 
+def exercise_minutes(module) -> list[float]:
+    """La durée de chaque exercice d'un cahier, en minutes : celle de la source (``minutes``), sinon
+    l'estimation de ``tools/reading_time.py`` — la même que la ligne « exercices : ~… » des chapitres."""
+    estimate = reading_time.estimate_exercises(notebook_for(module), module.NOTEBOOK)["exercises"]
+    return [e["minutes"] for e in estimate]
+
+
 def index_table(modules) -> str:
-    rows = ["| cahier | chapitre | exercices | points |", "| --- | --- | --- | --- |"]
+    rows = ["| cahier | chapitre | exercices | points | durée |", "| --- | --- | --- | --- | --- |"]
     for module in modules:
         points = sum(ex.points for ex in module.EXERCISES)
         chapter = getattr(module, "CHAPTER", "") or "—"
-        rows.append(f"| {{doc}}`{module.NOTEBOOK}` | {fr(chapter)} | {len(module.EXERCISES)} | {points:g} |")
+        minutes = reading_time.format_minutes(sum(exercise_minutes(module)))
+        rows.append(f"| {{doc}}`{module.NOTEBOOK}` | {fr(chapter)} | {len(module.EXERCISES)} | {points:g} | {minutes} |")
+    return "\n".join(rows)
+
+
+def index_detail(modules) -> str:
+    """Le tableau des exercices un par un : niveau (ce qu'il demande de faire), durée, points."""
+    rows = ["| cahier | exercice | niveau | durée | points |", "| --- | --- | --- | --- | --- |"]
+    for module in modules:
+        short = validate_source(module)
+        for ex, minutes in zip(module.EXERCISES, exercise_minutes(module)):
+            given = "" if ex.minutes else " (estimée)"
+            rows.append(f"| {short} | {ex.key} — {fr(ex.title)} | {ex.level or '—'} | "
+                        f"{reading_time.format_minutes(minutes)}{given} | {ex.points:g} |")
     return "\n".join(rows)
 
 
@@ -225,6 +286,7 @@ def replace_block(text: str, name: str, content: str) -> str:
 
 def index_text(text: str, modules, edition: str = PUBLIC) -> str:
     text = replace_block(text, "tableau", index_table(modules))
+    text = replace_block(text, "detail", index_detail(modules))
     return replace_block(text, "edition", fr(INDEX_EDITION[edition]))
 
 

@@ -71,6 +71,13 @@ def render_all(texts: list[tuple[str, bool]]) -> tuple[list[str], str]:
     return result["html"], result["css"]
 
 
+def focusable(markup: str) -> str:
+    """Une équation en bloc reçoit ``tabindex="0"`` : plus large que la colonne, elle défile, et un
+    conteneur qui défile doit pouvoir être atteint au clavier (axe-core, ``scrollable-region-focusable``,
+    WCAG 2.1.1) ; les flèches la font alors défiler."""
+    return markup.replace("<mjx-container ", '<mjx-container tabindex="0" ', 1)
+
+
 def prerender(outdir: Path) -> tuple[int, list[str]]:
     """Rend les formules de toutes les pages de ``outdir`` ; rend (nombre de formules, erreurs TeX).
 
@@ -95,6 +102,7 @@ def prerender(outdir: Path) -> tuple[int, list[str]]:
     if not items:
         return 0, []
     rendered, css = render_all(items)
+    rendered = [focusable(out) if display else out for (_, display), out in zip(items, rendered)]
     errors = [f"{tex!r}\xa0: {MJX_ERROR.search(out).group(1)}"
               for (tex, _), out in zip(items, rendered) if MJX_ERROR.search(out)]
     queue = iter(rendered)

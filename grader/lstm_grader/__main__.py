@@ -1,8 +1,9 @@
 """La commande de l'enseignant : ``python -m lstm_grader copies/ --csv notes.csv``.
 
-Affiche un tableau des notes, les réponses identiques (un indice, jamais une
-note changée), et écrit un CSV (une ligne par copie et par exercice :
-fichier, étudiant, exercice, points, max, statut, message) ; avec
+Affiche un tableau des notes, les réponses identiques et les identités déclarées
+par plusieurs copies (des indices, jamais une note changée), et écrit un CSV (une
+ligne par copie et par exercice : fichier, étudiant, identité déclarée, exercice,
+points, max, statut, indices et solution consultés, message) ; avec
 ``--moodle DOSSIER``, le zip des fichiers de feedback et, avec ``--roster``,
 le CSV d'import des notes de Moodle. Code de sortie : 0 dès que la correction
 a tourné (même si des copies sont défectueuses), 2 pour une erreur d'usage
@@ -21,15 +22,17 @@ from pathlib import Path
 
 from lstm_lib.grading.core import REUSSI, fr
 from lstm_lib.grading.registry import load_private_checks
+from lstm_lib.style import format_fr
 
 from .collection import collect
-from .moodle import RosterError, load_roster, write_moodle
+from .moodle import RosterError, load_roster, machine_number, write_moodle
 from .options import HELP, GradingOptions, default
 from .runner import Batch, Row, grade_copies
 from .safety import spreadsheet_text, terminal_text, write_atomic
 from .sandbox import NO_SANDBOX_RISKS, SandboxUnavailable
 
-CSV_COLUMNS = ("fichier", "étudiant", "exercice", "points", "max", "statut", "message")
+CSV_COLUMNS = ("fichier", "étudiant", "identité", "exercice", "points", "max", "statut", "indices", "solution",
+               "message")
 
 
 def _positive(kind):
@@ -42,6 +45,16 @@ def _positive(kind):
             raise argparse.ArgumentTypeError(fr(f"nombre strictement positif attendu, reçu {text}"))
         return value
     return parse
+
+
+def _fraction(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(fr(f"nombre attendu, reçu « {text} »")) from None
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(fr(f"part des points entre 0 et 1 attendue, reçu {text}"))
+    return value
 
 
 def _help(name: str) -> str:
@@ -78,12 +91,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-sandbox", action="store_true",
                         help=fr("corrige SANS bac à sable (dangereux : le code des copies s'exécute avec vos "
                                 "droits ; seulement pour des copies de confiance)"))
+    parser.add_argument("--solution-penalty", type=_fraction, default=default("solution_penalty"),
+                        help=_help("solution_penalty"))
     parser.add_argument("--quiet", action="store_true", help=fr("sans barre de progression"))
     return parser
-
-
-def _fmt(x: float) -> str:
-    return f"{x:g}"
 
 
 def print_table(rows: list[Row], out=sys.stdout) -> None:
@@ -95,10 +106,10 @@ def print_table(rows: list[Row], out=sys.stdout) -> None:
         total = sum(r.points for r in group)
         maximum = sum(r.max for r in group)
         who = "" if group[0].student in name else f" ({terminal_text(group[0].student)})"
-        print(fr(f"{terminal_text(name)}{who} : {_fmt(total)}/{_fmt(maximum)}"), file=out)
+        print(fr(f"{terminal_text(name)}{who} : {format_fr(total)}/{format_fr(maximum)}"), file=out)
         for r in group:
             message = "" if r.status == REUSSI else f"  {terminal_text(r.message)[:160]}"
-            print(f"  {terminal_text(r.exercise):<{width}}  {_fmt(r.points):>3}/{_fmt(r.max):<3} "
+            print(f"  {terminal_text(r.exercise):<{width}}  {format_fr(r.points):>3}/{format_fr(r.max):<3} "
                   f"{r.status:<11}{message}", file=out)
     print(fr(f"{len(by_copy)} copie(s) corrigée(s)."), file=out)
 
@@ -113,13 +124,25 @@ def print_similar(batch: Batch, out=sys.stdout) -> None:
         print(fr(f"  {group.notebook} ({', '.join(group.exercises)}) : {names}"), file=out)
 
 
+def print_shared_identities(batch: Batch, out=sys.stdout) -> None:
+    if not batch.shared_identities:
+        return
+    print(fr("Identités déclarées par plusieurs copies du même cahier (copie recopiée en entier ?) : un indice "
+             "à vérifier, les notes ne changent pas."), file=out)
+    for notebook, identity, keys in batch.shared_identities:
+        print(fr(f"  {notebook}, « {terminal_text(identity)} » : {', '.join(terminal_text(k) for k in keys)}"), file=out)
+
+
 def csv_bytes(rows: list[Row]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for r in rows:
-        writer.writerow([spreadsheet_text(r.copy), spreadsheet_text(r.student), spreadsheet_text(r.exercise),
-                         _fmt(r.points), _fmt(r.max), r.status, spreadsheet_text(r.message)])
+        hints = "" if r.hints is None else str(r.hints)
+        solution = "" if r.solution is None else ("oui" if r.solution else "non")
+        writer.writerow([spreadsheet_text(r.copy), spreadsheet_text(r.student), spreadsheet_text(r.identity),
+                         spreadsheet_text(r.exercise), machine_number(r.points), machine_number(r.max), r.status,
+                         hints, solution, spreadsheet_text(r.message)])
     return out.getvalue().encode("utf-8")
 
 
@@ -158,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     options = GradingOptions(
         cell_timeout=args.timeout_cell, total_timeout=args.timeout_total, memory_mb=args.memory_mb,
         processes=args.processes, file_mb=args.file_mb, seed=args.seed, jobs=args.jobs,
-        sandbox="none" if args.no_sandbox else args.sandbox,
+        sandbox="none" if args.no_sandbox else args.sandbox, solution_penalty=args.solution_penalty,
     )
     try:
         batch = grade_copies(copies, options, progress=not args.quiet)
@@ -171,6 +194,7 @@ def main(argv: list[str] | None = None) -> int:
         print(fr(f"Bac à sable : {batch.sandbox} ; limites : {batch.limits}"))
         print_table(batch.rows)
         print_similar(batch)
+        print_shared_identities(batch)
         print(fr(f"Notes écrites dans {csv_path}"))
         if moodle:
             print(fr(f"Fichiers de feedback pour Moodle : {moodle['feedback']} ({moodle['students']} étudiant(s))"))

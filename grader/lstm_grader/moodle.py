@@ -42,7 +42,7 @@ from lstm_lib.style import format_fr
 from .safety import spreadsheet_text, write_atomic
 
 __all__ = ["RosterError", "Person", "Roster", "load_roster", "Student", "students_of",
-           "grades_csv", "unmatched_csv", "feedback_zip", "FEEDBACK_NAME"]
+           "grades_csv", "unmatched_csv", "feedback_zip", "FEEDBACK_NAME", "machine_number"]
 
 FEEDBACK_NAME = "retour_correction.html"
 MAX_ROSTER_BYTES = 16 * 1024 * 1024
@@ -212,7 +212,7 @@ def students_of(rows) -> list[Student]:
     return list(students.values())
 
 
-def _number(x: float) -> str:
+def machine_number(x: float) -> str:
     """Une note pour Moodle : point décimal, deux décimales au plus (« 7.5 »)."""
     return f"{x:.2f}".rstrip("0").rstrip(".")
 
@@ -235,9 +235,9 @@ def grades_csv(students: list[Student], roster: Roster) -> tuple[bytes, list[tup
         if not identifier:
             unmatched.append((student, reason or f"pas de {roster.header.lower()} dans la liste"))
             continue
-        cells = [_number(student.notebooks[nb][0]) if nb in student.notebooks else "-" for nb in notebooks]
+        cells = [machine_number(student.notebooks[nb][0]) if nb in student.notebooks else "-" for nb in notebooks]
         writer.writerow([identifier, spreadsheet_text(person.fullname or student.name), *cells,
-                         _number(student.total)])
+                         machine_number(student.total)])
     return out.getvalue().encode("utf-8"), unmatched
 
 
@@ -248,7 +248,7 @@ def unmatched_csv(unmatched: list[tuple[Student, str]]) -> bytes:
     for student, reason in unmatched:
         copies = " ; ".join(c for _, _, _, c in student.notebooks.values())
         writer.writerow([spreadsheet_text(student.name), student.participant or "", spreadsheet_text(copies),
-                         _number(student.total), reason])
+                         machine_number(student.total), reason])
     return out.getvalue().encode("utf-8")
 
 

@@ -24,6 +24,7 @@ class GradingOptions:
     jobs: int = 0                  # copies en parallèle ; 0 = deux par cœur
     seed: int | None = None        # graine des entrées ; secrète et tirée au hasard par défaut
     sandbox: str = "auto"          # auto, bwrap, docker, podman, ou none (--no-sandbox)
+    solution_penalty: float = 0.0  # part des points retirée quand la copie dit avoir vu la solution
 
     def harvest_timeout(self) -> float:
         """Le délai d'une cellule de récolte (un exercice), en secondes."""
@@ -44,6 +45,10 @@ HELP = {
     "jobs": "copies corrigées en parallèle (défaut : deux par cœur)",
     "seed": "graine des entrées de test (défaut : tirée au hasard, secrète)",
     "sandbox": "bac à sable : auto (bubblewrap, sinon Docker ou Podman), bwrap, docker ou podman (défaut : {default})",
+    "solution_penalty": ("part des points (de 0 à 1) retirée à un exercice dont la copie dit avoir vu la solution "
+                         "(défaut : {default}, aucune : les indices et solutions consultés ne sont qu'une information "
+                         "dans le CSV ; la copie peut effacer ce qu'elle déclare, si bien qu'une pénalité ne touche "
+                         "que qui ne l'a pas fait)"),
 }
 
 

@@ -13,7 +13,14 @@ ce module le fait dans un processus à part, sous une limite de mémoire
 - pour chaque cellule de code : les noms qu'elle définit au premier niveau
   (fonctions, affectations) et ceux, parmi les noms de ``lstm_lib`` interdits
   que lui passe le correcteur, qu'elle utilise. Une cellule de plus de
-  ``max_cell_chars`` caractères n'est pas analysée (elle est signalée).
+  ``max_cell_chars`` caractères n'est pas analysée (elle est signalée) ;
+- l'identité que la copie déclare (``etudiant = "…"``, une chaîne littérale :
+  :func:`lstm_lib.grading.variants.declared_identity`), d'où découlent l'ordre
+  de ses choix et les valeurs de ses énoncés ;
+- les indices et solutions qu'elle dit avoir consultés (:mod:`lstm_lib.grading.usage`) :
+  les appels écrits dans son code, et **seulement** les métadonnées ``lstm_grading``
+  de ses sorties (jamais leur contenu), relues comme des nombres bornés — une
+  information pour l'enseignant, jamais une note.
 
 Entrée : une requête JSON par ligne (``path``, ``max_bytes``, ``max_cells``,
 ``max_cell_chars``, ``forbidden``, ``output``) ; le résumé est écrit d'un coup dans ``output``, puis
@@ -41,7 +48,9 @@ def summarize(raw: bytes, *, max_cell_chars: int, forbidden: list[str], max_cell
 
     # La règle des appels interdits est celle du cahier (core.forbidden_in_cells) : les
     # mêmes définitions, les mêmes noms lus ; le correcteur la rejoue ici cellule par cellule.
+    from lstm_lib.grading import usage
     from lstm_lib.grading.core import FunctionExercise, defined_names, forbidden_in_source
+    from lstm_lib.grading.variants import declared_identity
 
     try:
         text = raw.decode("utf-8")
@@ -87,8 +96,14 @@ def summarize(raw: bytes, *, max_cell_chars: int, forbidden: list[str], max_cell
     metadata = nb.get("metadata") or {}
     grading = metadata.get("lstm_grading") if isinstance(metadata, dict) else None
     cahier = grading.get("cahier") if isinstance(grading, dict) else None
+    cahier = cahier if isinstance(cahier, str) else None
+    code = [c["source"] for c in cells if c["type"] == "code" and c.get("parsed", True)]
+    identity, identity_note = declared_identity(code)
+    outputs = [out for cell in nb.cells if cell.cell_type == "code" for out in (cell.get("outputs") or [])]
+    used = usage.merge(usage.from_sources(code), usage.from_outputs(outputs, cahier))
     return {"ok": True, "nbformat": [nb.get("nbformat"), nb.get("nbformat_minor")],
-            "had_ids": had_ids, "cahier": cahier if isinstance(cahier, str) else None, "cells": cells}
+            "had_ids": had_ids, "cahier": cahier, "cells": cells,
+            "identity": identity, "identity_note": identity_note, "usage": used}
 
 
 def handle(request: dict) -> bool:

@@ -21,6 +21,12 @@ Pour chaque copie (en parallèle, deux par cœur par défaut) :
    ici : modifier ``lstm_lib``, numpy ou le vérificateur dans le cahier ne
    change rien, et une sortie recopiée en dur ne correspond pas à des entrées neuves.
 
+Ce qui est propre à la copie (ordre des choix, valeurs des énoncés :
+:mod:`lstm_lib.grading.variants`) est recalculé depuis l'identité que son code
+déclare (``etudiant = "…"``) ; les indices et solutions consultés
+(:mod:`lstm_lib.grading.usage`) vont dans les lignes de note (information pour
+l'enseignant ; une note en moins seulement avec ``solution_penalty``).
+
 Quand la copie s'arrête, tout ce qu'elle a lancé s'arrête (espace de noms de
 processus du bac à sable, puis cgroup vidé). La fonction principale est
 :func:`grade_copies` ; :mod:`lstm_grader.__main__` en fait une commande.
@@ -45,8 +51,9 @@ from pathlib import Path
 
 import numpy as np
 
-from lstm_lib.grading import harvest
-from lstm_lib.grading.core import ERREUR, INTROUVABLE, NON_NOTE, REUSSI, Exercise, InvalidHarvest, Verdict, fr
+from lstm_lib.grading import harvest, usage, variants
+from lstm_lib.grading.core import (ERREUR, INTROUVABLE, NON_NOTE, REUSSI, Exercise, InvalidHarvest, Verdict, fr,
+                                   kernel_spec, plural)
 from lstm_lib.grading.notebook import GRADING_ENV, forbidden_verdict
 from lstm_lib.grading.registry import NOTEBOOKS, exercises_for, identify
 
@@ -86,6 +93,9 @@ class Row:
     message: str
     notebook: str = ""
     participant: str | None = None
+    identity: str = ""             # l'identité que déclare la copie (normalisée), « » si anonyme
+    hints: int | None = None       # indices consultés (ce que déclare la copie, voir lstm_lib.grading.usage)
+    solution: bool | None = None   # solution consultée (idem)
 
 
 @dataclass
@@ -98,6 +108,8 @@ class Batch:
     sandbox: str = ""
     limits: str = ""
     problems: list[str] = field(default_factory=list)
+    #: Les copies d'un même cahier qui déclarent la même identité : ``[(cahier, identité, [copies])]``.
+    shared_identities: list[tuple[str, str, list[str]]] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------
@@ -338,7 +350,7 @@ def _execute(notebook: str, exercises, specs, private: Path, ctx: _Context, atte
                                private=run / "bac", tag=tag)
     job = {
         "notebook": notebook,
-        "specs": {ex.key: pickle.dumps(specs[ex.key]) for ex in exercises},
+        "specs": {ex.key: pickle.dumps(kernel_spec(specs[ex.key])) for ex in exercises},
         "cell_timeout": opts.cell_timeout,
         "harvest_timeout": opts.harvest_timeout(),
         "total_timeout": opts.total_timeout,
@@ -399,11 +411,33 @@ class _Graded:
     rows: list[Row]
     notebook: str | None = None
     answers: dict = field(default_factory=dict)  # clé d'exercice → code de la cellule de réponse
+    identity: str = ""
 
 
-def _rows(copy: Copy, cahier: str, exercises, verdicts: dict) -> list[Row]:
-    return [Row(copy.key, copy.student, ex.key, float(v.points), float(v.max), v.statut, v.message,
-                cahier, copy.participant) for ex in exercises for v in [verdicts[ex.key]]]
+def _rows(copy: Copy, cahier: str, exercises, verdicts: dict, identity: str = "", used: dict | None = None,
+          private: set | None = None) -> list[Row]:
+    rows = []
+    for ex in exercises:
+        v = verdicts[ex.key]
+        seen = None if used is None or ex.key in (private or ()) else used.get(ex.key, {"indices": 0, "solution": False})
+        rows.append(Row(copy.key, copy.student, ex.key, float(v.points), float(v.max), v.statut, v.message,
+                        cahier, copy.participant, identity,
+                        None if seen is None else min(seen["indices"], len(ex.hints)),
+                        None if seen is None else seen["solution"]))
+    return rows
+
+
+ANONYMOUS_NOTE = ("copie sans identité (etudiant = \"\", en tête du cahier) : l'ordre des choix et les valeurs "
+                  "de l'énoncé sont ceux de toutes les copies anonymes")
+
+
+def _with_solution_penalty(v: Verdict, penalty: float, seen: bool) -> Verdict:
+    """Le verdict, diminué de ``penalty`` (une part des points) si la copie dit avoir vu la solution."""
+    if not seen or penalty <= 0 or v.points <= 0:
+        return v
+    lost = round(v.points * penalty, 4)
+    return Verdict(round(v.points - lost, 4), v.max, v.statut,
+                   f"{v.message} (solution consultée : {plural(lost, 'point')} en moins, règle de l'enseignant)")
 
 
 def grade_one(copy: Copy, ctx: _Context) -> _Graded:
@@ -421,6 +455,8 @@ def grade_one(copy: Copy, ctx: _Context) -> _Graded:
         return _Graded(_rows(copy, cahier, exercises, verdicts), cahier)
 
     cells = summary["cells"]
+    identity = variants.normalize_identity(summary.get("identity", ""))
+    consulted = usage.clean(summary.get("usage"))
     located = locate(cells, exercises, ctx.starter(cahier))
     verdicts: dict[str, Verdict] = dict(located.verdicts)
     unparsed = [k for k, c in enumerate(cells) if c.get("type") == "code" and not c.get("parsed", True)]
@@ -445,7 +481,7 @@ def grade_one(copy: Copy, ctx: _Context) -> _Graded:
             verdicts[ex.key] = forbidden_verdict(ex, sorted(used))
     to_harvest = [ex for ex in exercises if ex.key not in verdicts]
     rng = np.random.default_rng([ctx.seed, zlib.crc32(copy.key.encode("utf-8", "replace"))])
-    specs = {ex.key: ex.make_spec(rng) for ex in to_harvest}
+    specs = {ex.key: ex.make_spec(rng, ex.variant(identity)) for ex in to_harvest}
 
     if to_harvest:
         notebook = _notebook_json(cells, located.index_of, located.fallback)
@@ -467,17 +503,24 @@ def grade_one(copy: Copy, ctx: _Context) -> _Graded:
             verdicts.update(_judge_all(cells, located.index_of, to_harvest, specs, results, journal,
                                        timed_out, oom, ctx.options))
     private_keys = _private_keys(cahier)
+    identity_note = str(summary.get("identity_note") or "") or (ANONYMOUS_NOTE if not identity else "")
     for ex in exercises:
         v = verdicts[ex.key]
         if ex.key in private_keys:
             v = _private_verdict(v)
         if located.fallback and ex.cell_id in located.index_of:
             v = Verdict(v.points, v.max, v.statut, f"{v.message} (remarque : {FALLBACK_WARNING})")
+        if ex.personal and identity_note and ex.key not in private_keys:
+            v = Verdict(v.points, v.max, v.statut, f"{v.message} (remarque : {identity_note})")
+        if ex.key not in private_keys:
+            v = _with_solution_penalty(v, ctx.options.solution_penalty,
+                                       consulted.get(ex.key, {}).get("solution", False))
         verdicts[ex.key] = v
     answers = {ex.key: cells[located.index_of[ex.cell_id]]["source"] for ex in exercises
                if ex.key not in private_keys and ex.cell_id in located.index_of}
     shutil.rmtree(private, ignore_errors=True)
-    return _Graded(_rows(copy, cahier, exercises, verdicts), cahier, answers)
+    return _Graded(_rows(copy, cahier, exercises, verdicts, identity, consulted, private_keys), cahier, answers,
+                   identity)
 
 
 def _private_verdict(v: Verdict) -> Verdict:
@@ -633,7 +676,16 @@ def grade_copies(copies: list[Copy], options: GradingOptions | None = None, *, p
                 if cell.get("id") == ex.cell_id and first_line(cell.get("source", "")):
                     cells[ex.key] = cell["source"]
     return Batch([row for g in graded for row in g.rows], list(copies), identical_groups(answers, starters),
-                 ctx.sandbox.describe(), ctx.limits_description())
+                 ctx.sandbox.describe(), ctx.limits_description(), shared_identities=_shared_identities(copies, graded))
+
+
+def _shared_identities(copies, graded) -> list[tuple[str, str, list[str]]]:
+    """Les copies d'un même cahier qui déclarent la même identité (une copie recopiée en entier ?)."""
+    by_identity: dict[tuple[str, str], list[str]] = {}
+    for copy, g in zip(copies, graded):
+        if g.notebook and g.identity:
+            by_identity.setdefault((g.notebook, g.identity), []).append(copy.key)
+    return [(nb, who, keys) for (nb, who), keys in sorted(by_identity.items()) if len(keys) > 1]
 
 
 def grade_paths(paths, options: GradingOptions | None = None, *, progress: bool = True) -> list[Row]:

@@ -14,18 +14,25 @@ donner :
   fonction de l'élève ; le correcteur, lui, la juge sur des entrées neuves,
   tirées avec sa graine secrète. Un exercice à juge sur mesure (``check``)
   n'a que la forme attendue : ses valeurs sont jugées à la correction ;
-- pour une question à choix ou une valeur à trouver : les lettres (ou les
+- pour une question à choix ou une valeur à trouver : les lettres (ou les
   clés) permises, **sans** la bonne réponse. La vérification contrôle la forme
-  de la réponse et l'enregistre, sans verdict (statut « enregistré »).
+  de la réponse et l'enregistre, sans verdict (statut « enregistré »). Une
+  question aux choix mélangés garde les textes de ses choix, dans leur ordre de
+  référence (celui de leurs textes hachés, qui ne dit rien de la bonne réponse) ;
+  une valeur propre à chaque copie garde la loi de ses valeurs et son gabarit
+  (voir :mod:`.variants`) : l'élève voit ses choix et ses valeurs, le correcteur
+  les recalcule.
 
 Format (JSON dans une chaîne, version :data:`FORMAT`) ::
 
-    {"format": 1, "notebook": "ex02_portes", "title": …, "intro": …, "chapter": …,
-     "exercises": [{"key", "title", "points", "target", "cell", "hints", "kind", …}]}
+    {"format": 2, "notebook": "ex02_portes", "title": …, "intro": …, "chapter": …,
+     "exercises": [{"key", "title", "points", "target", "cell", "hints", "minutes", "level",
+                    "kind", …}]}
 
 avec ``kind`` ∈ ``function`` (``forbidden``, ``parts``, ``cases``, ``expected``,
-``mistakes``, ``values_at_grading``), ``value``, ``choice`` (``choices``),
-``table`` (``questions``). Les valeurs sont codées comme la récolte
+``mistakes``, ``values_at_grading``), ``value`` (``variables``, ``show``),
+``choice`` (``choices`` : les lettres ; ou ``texts`` : les textes des choix
+mélangés), ``table`` (``questions``). Les valeurs sont codées comme la récolte
 (:mod:`.harvest`) et relues par :func:`.core.decode`.
 """
 
@@ -47,10 +54,11 @@ from .core import (
     decode,
     RECORDED,
 )
+from .variants import param_from_dict
 
 __all__ = ["FORMAT", "PublicCasesExercise", "load", "rebuild"]
 
-FORMAT = 1
+FORMAT = 2
 
 # Les objets à champs que les entrées d'essai peuvent contenir, reconstruits à la lecture.
 _CLASSES = {"LSTMParams": ("lstm_lib.cells", "LSTMParams"), "RNNParams": ("lstm_lib.rnn", "RNNParams")}
@@ -98,8 +106,8 @@ class PublicCasesExercise(FunctionExercise):
     def has_answer_key(self) -> bool:
         return False  # des résultats d'essai, pas un corrigé : jamais une note
 
-    def make_spec(self, rng):
-        return {"target": self.target, "kind": "function", "cases": copy.deepcopy(self.stored_cases)}
+    def make_spec(self, rng, variant=None):
+        return self._spec(copy.deepcopy(self.stored_cases), variant)
 
     def expected_outputs(self, cases):
         return self.stored_expected
@@ -114,6 +122,8 @@ class PublicCasesExercise(FunctionExercise):
         if early is not None:
             return early
         for expected, got in zip(self.stored_expected, results):
+            if expected is None:  # une réponse possible parmi d'autres : la forme n'est pas dite
+                continue
             problem = compare(expected, got, values=False)
             if problem:
                 return self._verdict(False, message=problem)
@@ -124,7 +134,8 @@ class PublicCasesExercise(FunctionExercise):
 
 def _exercise(entry: dict):
     common = {k: entry[k] for k in ("key", "title", "points", "target")}
-    common.update(cell=entry.get("cell", ""), hint=tuple(entry.get("hints", ())))
+    common.update(cell=entry.get("cell", ""), hint=tuple(entry.get("hints", ())),
+                  minutes=entry.get("minutes"), level=entry.get("level", ""))
     kind = entry["kind"]
     if kind == "function":
         parts = entry.get("parts") or ()
@@ -139,9 +150,12 @@ def _exercise(entry: dict):
             values_at_grading=bool(entry.get("values_at_grading")),
         )
     if kind == "value":
-        return ValueExercise(**common)
+        variables = {name: param_from_dict(p) for name, p in (entry.get("variables") or {}).items()}
+        return ValueExercise(**common, variables=variables, show=entry.get("show", ""))
+    if kind == "choice" and entry.get("texts"):
+        return ChoiceExercise(**common, choices={f"choix{k}": t for k, t in enumerate(entry["texts"])})
     if kind == "choice":
-        return ChoiceExercise(**common, choices={c: "" for c in entry["choices"]})
+        return ChoiceExercise(**common, choices={c: "" for c in entry["choices"]}, shuffle=False)
     if kind == "table":
         return ChoiceExercise(**common, questions={q: "" for q in entry["questions"]})
     raise ValueError(f"catalogue : sorte d'exercice inconnue « {kind} »")

@@ -46,6 +46,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ..style import format_fr
+from . import variants
 
 __all__ = [
     "Verdict",
@@ -56,7 +57,6 @@ __all__ = [
     "InvalidHarvest",
     "decode",
     "fr",
-    "number",
     "plural",
     "as_array",
     "as_number",
@@ -64,7 +64,10 @@ __all__ = [
     "defines",
     "forbidden_in_cells",
     "forbidden_verdict",
+    "watch_spec",
     "STATUSES",
+    "LEVELS",
+    "HIGHER_LEVELS",
 ]
 
 # Les statuts possibles d'une ligne de note.
@@ -112,7 +115,7 @@ class Verdict:
 
 
 def number(x: float, digits: int | None = 2) -> str:
-    """Un nombre à la française (« 0,85 », « 50 688 ») : :func:`lstm_lib.style.format_fr`."""
+    """Déprécié (gardé pour les sources qui l'importent encore) : appelez :func:`lstm_lib.style.format_fr`."""
     return format_fr(x, digits)
 
 
@@ -456,9 +459,83 @@ def forbidden_in_cells(exercise: "Exercise", cells: list[tuple[str | None, str]]
 
 
 def forbidden_verdict(exercise: "Exercise", used: list[str]) -> Verdict:
-    names = ", ".join(f"lstm_lib.{n}" for n in used)
+    names = ", ".join(n if "." in n else f"lstm_lib.{n}" for n in used)
     return Verdict(0.0, exercise.points, FAUX,
-                   f"votre réponse appelle {names} (ou en est une) : l'exercice demande de l'écrire vous-même")
+                   f"votre réponse appelle {names} (ou en est une) : l'exercice demande de l'écrire vous-même")
+
+
+#: Le message d'un résultat que la récolte refuse de transcrire (voir ``MAX_ELEMENTS`` et ``MAX_ITEMS``, harvest).
+TOO_LARGE = ("le résultat est bien trop volumineux (plus de 2 millions de nombres, ou une liste de plus de "
+             "100 000 éléments)")
+
+#: Le message quand la surveillance des appels a été défaite pendant l'appel de la fonction.
+WATCH_ALTERED = ("la surveillance des appels de lstm_lib a été désactivée pendant l'appel de votre fonction "
+                 "(sys.setprofile) : la réponse n'est pas acceptée")
+
+_WATCH_INDEX: dict | None = None
+
+
+def _lstm_lib_definitions() -> dict[str, list[list]]:
+    """Où ``lstm_lib`` définit chaque nom (fonction, classe et ses méthodes) : lu dans ses fichiers.
+
+    ``{nom: [[chemin relatif, première ligne], …]}``, le chemin relatif au dossier qui
+    contient ``lstm_lib`` (« lstm_lib/cells.py ») ; la première ligne est celle que
+    Python donne au code de la fonction (``co_firstlineno`` : le premier décorateur,
+    sinon le ``def``). Lu par l'AST, sans rien importer (ni torch, ni rien d'autre).
+    """
+    global _WATCH_INDEX
+    if _WATCH_INDEX is not None:
+        return _WATCH_INDEX
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parent.parent
+    index: dict[str, list[list]] = {}
+
+    def first_line(node):
+        return min([node.lineno] + [d.lineno for d in node.decorator_list])
+
+    for path in sorted(package.glob("*.py")):
+        rel = f"{package.name}/{path.name}"
+        try:
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+        except (OSError, SyntaxError, ValueError):
+            continue
+        for node in tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                index.setdefault(node.name, []).append([rel, first_line(node)])
+            elif isinstance(node, ast.ClassDef):
+                places = [[rel, first_line(item)] for item in node.body
+                          if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))]
+                index.setdefault(node.name, []).extend(places)
+    _WATCH_INDEX = index
+    return index
+
+
+#: Les bibliothèques qu'un exercice peut interdire (``forbidden_paths``) : un morceau de chemin → leur nom.
+PATH_LABELS = {"torch/autograd/": "torch.autograd", "torch/_functorch/": "torch.func"}
+
+
+def watch_spec(names, paths=()) -> dict | None:
+    """Ce que la récolte surveille pendant l'appel d'une fonction : le code des fonctions interdites.
+
+    La règle des appels interdits lit le code de la copie (:func:`forbidden_in_cells`) ;
+    elle ne voit pas un appel par un alias défini ailleurs ni par ``getattr``. Pendant
+    la récolte, la fonction de l'élève est donc appelée sous ``sys.setprofile`` : tout
+    appel au code d'une fonction interdite (reconnu par son fichier et sa première
+    ligne dans ``lstm_lib``), fait depuis le code de l'élève — directement, ou à travers
+    des enveloppes internes de ``lstm_lib`` mais pas à travers une autre fonction publique
+    permise — est relevé (voir :mod:`.harvest`). ``paths`` : des morceaux de chemin de
+    :data:`PATH_LABELS` (« torch/autograd/ ») ; tout appel à du code d'un fichier dont le
+    chemin les contient est relevé aussi. Rend ``None`` sans rien d'interdit.
+    """
+    names = sorted(set(names or ()))
+    paths = sorted(set(paths or ()))
+    if not names and not paths:
+        return None
+    index = _lstm_lib_definitions()
+    return {"names": names,
+            "codes": [[rel, line, name] for name in names for rel, line in index.get(name, [])],
+            "paths": [[fragment, PATH_LABELS.get(fragment, fragment)] for fragment in paths]}
 
 
 # --------------------------------------------------------------------------
@@ -466,10 +543,15 @@ def forbidden_verdict(exercise: "Exercise", used: list[str]) -> Verdict:
 # --------------------------------------------------------------------------
 
 UNTOUCHED = (
-    "pas encore tenté : remplacez le code de départ (« raise NotImplementedError » "
-    "ou « ... ») par votre réponse, exécutez la cellule, puis revérifiez."
+    "pas encore tenté : remplacez le code de départ (« raise NotImplementedError » "
+    "ou « ... ») par votre réponse, exécutez la cellule, puis revérifiez."
 )
 RECORDED = "elle sera notée à la correction (cette édition ne contient pas le corrigé)"
+
+#: Les niveaux d'un exercice (ce qu'il demande de faire), du plus simple au plus exigeant.
+LEVELS = ("se souvenir", "comprendre", "appliquer", "analyser", "évaluer", "concevoir", "déboguer")
+#: Les niveaux « au-dessus d'appliquer » : analyser, évaluer, concevoir, déboguer.
+HIGHER_LEVELS = LEVELS[3:]
 
 
 @dataclass
@@ -482,10 +564,17 @@ class Exercise:
     - ``target`` : le nom de la variable ou de la fonction à récolter ;
     - ``statement`` (Markdown), ``starter`` et ``solution`` (code) ;
     - ``hint`` : un indice (texte), ou une liste d'indices gradués (``indice()``
-      les montre un par un) ;
+      les montre un par un : d'abord l'idée, puis la formule, jamais le code) ;
     - ``helper`` : le code d'une cellule d'aide (un widget) placée avant la réponse ;
     - ``cell`` : l'identifiant de la cellule de réponse, si ce n'est pas ``reponse-<key>``
-      (une vérification privée rattachée à la réponse d'un autre exercice).
+      (une vérification privée rattachée à la réponse d'un autre exercice) ;
+    - ``minutes`` : la durée prévue (le générateur l'écrit dans les métadonnées de
+      l'énoncé, que lit ``tools/reading_time.py``) ; ``level`` : un des :data:`LEVELS`.
+
+    Un exercice peut être **propre à chaque copie** (:attr:`personal`) : l'ordre des
+    choix d'une question, les valeurs d'un énoncé. Ce qui en découle, la « variante »
+    (:meth:`variant`), est tiré de l'identité de la copie (:mod:`.variants`) ; le
+    cahier l'affiche (``exK.enonce()``), le correcteur la recalcule.
     """
 
     key: str
@@ -498,7 +587,11 @@ class Exercise:
     hint: str | tuple | list = ""
     helper: str = ""
     cell: str = ""
+    minutes: float | None = None
+    level: str = ""
     kind: str = field(default="value", init=False)
+    #: Le cahier (« ex02 ») : posé par le catalogue quand il charge la source (:mod:`.registry`).
+    notebook: str = field(default="", init=False, compare=False, repr=False)
 
     @property
     def cell_id(self) -> str:
@@ -513,12 +606,30 @@ class Exercise:
         return (self.hint,) if self.hint else ()
 
     def has_answer_key(self) -> bool:
-        """L'exercice a-t-il de quoi juger (corrigé, référence) ? Sinon il enregistre seulement."""
+        """L'exercice a-t-il de quoi juger (corrigé, référence) ? Sinon il enregistre seulement."""
         return True
 
+    # Ce qui est propre à une copie.
+    @property
+    def personal(self) -> bool:
+        """L'énoncé dépend-il de la copie (ordre des choix, valeurs) ?"""
+        return False
+
+    def seed(self, identity: str) -> str:
+        """Le texte d'où découle la variante de cette copie (cahier, cellule de réponse, identité)."""
+        return variants.seed_text(self.notebook, self.cell_id, identity)
+
+    def variant(self, identity: str) -> dict:
+        """Ce qui est propre à la copie d'identité ``identity`` (vide si l'exercice est le même pour tous)."""
+        return {}
+
+    def personal_lines(self, variant: dict) -> list[str]:
+        """Le texte propre à la copie, ligne par ligne (affiché par ``exK.enonce()``)."""
+        return []
+
     # Ce qu'on envoie à la récolte.
-    def make_spec(self, rng: np.random.Generator) -> dict:
-        return {"target": self.target, "kind": self.kind, "cases": []}
+    def make_spec(self, rng: np.random.Generator, variant: dict | None = None) -> dict:
+        return {"target": self.target, "kind": self.kind, "cases": [], "variant": dict(variant or {})}
 
     def judge(self, harvested: dict, spec: dict) -> Verdict:
         raise NotImplementedError
@@ -530,7 +641,7 @@ class Exercise:
         return Verdict(0.0, self.points, statut or FAUX, message)
 
     def _partial(self, right: int, total: int, message: str) -> Verdict:
-        """Crédit partiel : ``right`` parties justes sur ``total``."""
+        """Crédit partiel : ``right`` parties justes sur ``total``."""
         if right == total:
             return self._verdict(True)
         if right == 0:
@@ -539,15 +650,15 @@ class Exercise:
         return Verdict(points, self.points, PARTIEL, message)
 
     def _recorded(self, what: str) -> Verdict:
-        return Verdict(0.0, self.points, ENREGISTRE, f"réponse enregistrée ({what}) : {RECORDED}")
+        return Verdict(0.0, self.points, ENREGISTRE, f"réponse enregistrée ({what}) : {RECORDED}")
 
     def _missing(self, harvested: dict) -> Verdict | None:
         if not isinstance(harvested, dict) or "found" not in harvested:
-            raise InvalidHarvest("récolte sans champ « found »")
+            raise InvalidHarvest("récolte sans champ « found »")
         if not harvested["found"]:
             return self._verdict(
                 False, INTROUVABLE,
-                f"« {self.target} » n'est pas défini : exécutez la cellule de réponse "
+                f"« {self.target} » n'est pas défini : exécutez la cellule de réponse "
                 f"(sans la renommer) avant de vérifier",
             )
         return None
@@ -565,30 +676,48 @@ class Exercise:
         return None, value
 
 
+def kernel_spec(spec: dict) -> dict:
+    """Ce que la récolte reçoit d'une spécification : sans les données réservées au juge."""
+    return {k: v for k, v in spec.items() if k != "judge_data"}
+
+
 @dataclass
 class FunctionExercise(Exercise):
     """Une fonction à écrire.
 
-    - ``cases(rng)`` rend une liste de tuples d'arguments (tirés au hasard) ;
-    - ``reference(*args)`` calcule la réponse attendue avec ``lstm_lib`` ;
-    - ``mistakes`` : des erreurs typiques ``(message, fonction)`` ; si le
-      résultat de l'élève coïncide avec l'une d'elles, le message l'explique ;
-    - ``forbidden`` : des noms de ``lstm_lib`` que la réponse ne doit pas
-      appeler (l'exercice demande de les écrire soi-même) ;
-    - ``check`` (facultatif) : un juge sur mesure ``check(args, got) -> message | None``,
-      à la place de la comparaison à ``reference`` ;
-    - ``parts`` (facultatif) : les parties d'un résultat, notées chacune — les noms
+    - ``cases(rng)`` rend une liste de tuples d'arguments (tirés au hasard) ;
+    - ``reference(*args)`` calcule la réponse attendue avec ``lstm_lib`` ;
+    - ``mistakes`` : des erreurs typiques ``(message, fonction)`` ; si le
+      résultat de l'élève coïncide avec l'une d'elles, le message l'explique ;
+    - ``forbidden`` : des noms de ``lstm_lib`` que la réponse ne doit pas
+      appeler (l'exercice demande de les écrire soi-même) : lus dans le code de
+      la copie, et surveillés pendant l'appel (:func:`watch_spec`) ;
+      ``forbidden_paths`` : des bibliothèques surveillées de même (par exemple
+      ``"torch/autograd/"`` : un gradient à écrire soi-même, sans différentiation
+      automatique, voir :data:`PATH_LABELS`) ;
+    - ``check`` (facultatif) : un juge sur mesure ``check(args, got) -> message | None``,
+      à la place de la comparaison à ``reference`` ;
+    - ``judge_data`` (facultatif) : ``judge_data(rng)`` tire des données que seul le juge
+      voit (jamais envoyées au noyau) ; ``check`` est alors appelé ``check(args, got, data)``.
+      Par exemple les séquences sur lesquelles on essaie une cellule conçue par l'élève ;
+    - ``parts`` (facultatif) : les parties d'un résultat, notées chacune — les noms
       des éléments d'un tuple (``("f", "i", "c_hat", "o")``), ou, pour un objet à
       champs, ``{nom: (champ, …)}``. Chaque partie juste sur tous les cas
-      rapporte ``points / len(parts)``.
+      rapporte ``points / len(parts)`` ;
+    - ``preview_cases`` (facultatif, avec ``check``) : des entrées d'essai plus petites, de même
+      forme, pour le catalogue de l'édition élève (qui ne vérifie que la forme du résultat) ;
+      par défaut, ``cases``.
     """
 
     cases: Callable[[np.random.Generator], list] = None
     reference: Callable[..., Any] = None
     mistakes: list = field(default_factory=list)
     forbidden: tuple = ()
-    check: Callable[[tuple, Any], str | None] | None = None
+    forbidden_paths: tuple = ()
+    check: Callable[..., str | None] | None = None
+    judge_data: Callable[[np.random.Generator], Any] | None = None
     parts: tuple | dict = ()
+    preview_cases: Callable[[np.random.Generator], list] | None = None
 
     def __post_init__(self):
         self.kind = "function"
@@ -596,8 +725,19 @@ class FunctionExercise(Exercise):
     def has_answer_key(self) -> bool:
         return self.reference is not None or self.check is not None
 
-    def make_spec(self, rng):
-        return {"target": self.target, "kind": "function", "cases": list(self.cases(rng))}
+    def make_spec(self, rng, variant=None):
+        cases = list(self.cases(rng))
+        spec = self._spec(cases, variant)
+        if self.judge_data is not None:
+            spec["judge_data"] = self.judge_data(rng)
+        return spec
+
+    def _spec(self, cases: list, variant=None) -> dict:
+        spec = {"target": self.target, "kind": "function", "cases": cases, "variant": dict(variant or {})}
+        watch = watch_spec(self.forbidden, self.forbidden_paths)
+        if watch:
+            spec["watch"] = watch
+        return spec
 
     def forbidden_used(self, source: str) -> list[str]:
         """Les noms interdits que ce code utilise."""
@@ -624,7 +764,7 @@ class FunctionExercise(Exercise):
         if missing:
             return missing, []
         if not harvested.get("callable"):
-            return self._verdict(False, FAUX, f"« {self.target} » devrait être une fonction ; "
+            return self._verdict(False, FAUX, f"« {self.target} » devrait être une fonction ; "
                                               f"c'est un objet de type {harvested.get('type', '?')}"), []
         origin = harvested.get("origin")
         if isinstance(origin, dict) and str(origin.get("module", "")).split(".")[0] == "lstm_lib" \
@@ -642,15 +782,25 @@ class FunctionExercise(Exercise):
                 if exc == "NotImplementedError":
                     return self._verdict(False, NON_TENTE, UNTOUCHED), []
                 if exc == "TooLarge":
-                    return self._verdict(False, ERREUR, "le résultat est bien trop volumineux (des millions de nombres)"), []
+                    return self._verdict(False, ERREUR, TOO_LARGE), []
                 if exc == "KeyboardInterrupt":
-                    return self._verdict(False, ERREUR, "votre fonction n'a pas terminé dans le délai imparti (boucle infinie ?)"), []
+                    return self._verdict(False, ERREUR, "votre fonction n'a pas terminé dans le délai imparti (boucle infinie ?)"), []
                 if exc == "MemoryError":
                     return self._verdict(False, ERREUR, "votre fonction a épuisé la mémoire autorisée"), []
                 line = str(call.get("line") or "")
-                where = f", à la ligne « {line} »" if line else ""
+                where = f", à la ligne « {line} »" if line else ""
                 return self._verdict(False, ERREUR,
-                                     f"votre fonction a levé {exc} : {str(call.get('msg', ''))[:300]}{where}"), []
+                                     f"votre fonction a levé {exc} : {str(call.get('msg', ''))[:300]}{where}"), []
+        if spec.get("watch"):  # la surveillance des appels (voir watch_spec et harvest)
+            if harvested.get("watch") != "ok":
+                return self._verdict(False, FAUX, WATCH_ALTERED), []
+            called = harvested.get("forbidden_calls") or []
+            if not isinstance(called, list):
+                raise InvalidHarvest("appels interdits mal formés")
+            allowed = set(self.forbidden) | {PATH_LABELS.get(p, p) for p in self.forbidden_paths}
+            called = sorted({str(n) for n in called} & allowed)
+            if called:
+                return forbidden_verdict(self, called), []
         if len(calls) != len(cases):
             raise InvalidHarvest("nombre d'appels incohérent")
         return None, [decode(call["value"]) for call in calls]
@@ -661,7 +811,11 @@ class FunctionExercise(Exercise):
             return early
         cases = spec["cases"]
         if self.check is not None:
-            problems = [self.check(args, got) for args, got in zip(cases, results)]
+            if self.judge_data is not None:
+                data = spec.get("judge_data")
+                problems = [self.check(args, got, data) for args, got in zip(cases, results)]
+            else:
+                problems = [self.check(args, got) for args, got in zip(cases, results)]
             if not any(problems):
                 return self._verdict(True)
             return self._verdict(False, FAUX, self._with_count(next(p for p in problems if p), problems))
@@ -681,9 +835,9 @@ class FunctionExercise(Exercise):
             right, wrong_problem = self._parts_right(expected, results)
             total = len(self._part_selectors(expected[0]))
             if 0 < len(right) < total:
-                names = join_fr([f"« {n} »" for n in right])
+                names = join_fr([f"« {n} »" for n in right])
                 verb = "est juste" if len(right) == 1 else "sont justes"
-                return self._partial(len(right), total, f"{names} {verb} ; {wrong_problem}. {explanation}")
+                return self._partial(len(right), total, f"{names} {verb} ; {wrong_problem}. {explanation}")
         return self._verdict(False, FAUX, f"{self._with_count(first, problems)}. {explanation}")
 
     @staticmethod
@@ -698,16 +852,16 @@ class FunctionExercise(Exercise):
             try:
                 if all(compare(w, g) is None for w, g in zip(outputs, results)):
                     return message
-            except Exception:  # une sortie d'erreur typique incomparable : on passe
+            except Exception:  # une sortie d'erreur typique incomparable : on passe
                 continue
         return None
 
     def _part_selectors(self, sample) -> list[tuple[str, Callable, str]]:
         """``(nom, extraction, libellé)`` pour chaque partie du résultat."""
         if isinstance(self.parts, dict):
-            return [(name, (lambda v, fields=tuple(fields): _select_fields(v, fields)), f"« {name} »")
+            return [(name, (lambda v, fields=tuple(fields): _select_fields(v, fields)), f"« {name} »")
                     for name, fields in self.parts.items()]
-        return [(name, (lambda v, k=k: v[k]), f"« {name} » (l'élément n° {k + 1} du résultat)")
+        return [(name, (lambda v, k=k: v[k]), f"« {name} » (l'élément n° {k + 1} du résultat)")
                 for k, name in enumerate(self.parts)]
 
     def _parts_right(self, expected, results) -> tuple[list[str], str]:
@@ -730,17 +884,38 @@ def _select_fields(value, fields):
     return {name: found.get(name) for name in fields}
 
 
+def _close(value: float, wrong: float) -> bool:
+    """Une valeur égale à une erreur typique : à l'entier près pour un entier, à 0,1 % près sinon."""
+    if float(wrong).is_integer():
+        return float(value) == float(wrong)
+    return math.isclose(value, wrong, rel_tol=1e-3, abs_tol=1e-4)
+
+
 @dataclass
 class ValueExercise(Exercise):
-    """Une valeur à trouver (souvent avec l'aide d'un widget).
+    """Une valeur à trouver (par le calcul, souvent avec l'aide d'un widget).
 
-    ``check(value) -> message | None`` juge la valeur (``None`` : juste) ;
-    il peut orienter (« trop grand ») sans jamais donner la valeur. Sans
-    ``check`` (édition élève), la valeur est seulement contrôlée (un nombre
-    fini) et enregistrée.
+    - ``check`` juge la valeur : ``check(value) -> message | None`` (``None`` : juste),
+      ou, avec des ``variables``, ``check(value, values)``. Le message ne donne jamais la
+      valeur, ni de quel côté elle est (« trop grand » inviterait à chercher par
+      dichotomie) : il dit ce qui ne va pas ;
+    - ``variables`` (facultatif) : ``{nom: Uniform(…) | OneOf(…)}`` (:mod:`.variants`),
+      les valeurs de l'énoncé **propres à chaque copie** ; ``show`` : le gabarit qui les
+      montre à l'élève (``"ρ = {rho} ; seuil : {threshold}"``, chaque valeur écrite à la
+      française). Dans le cahier, ``exK.enonce()`` affiche ce texte et ``exK.valeurs``
+      rend les valeurs ;
+    - ``mistakes`` (facultatif) : des erreurs typiques ``(message, valeur_fausse)``, où
+      ``valeur_fausse(values)`` calcule la valeur qu'elle donne : une réponse égale
+      (à 0,1 % près, à l'unité près pour un entier) reçoit ce message.
+
+    Sans ``check`` (édition élève), la valeur est seulement contrôlée (un nombre fini)
+    et enregistrée.
     """
 
-    check: Callable[[Any], str | None] = None
+    check: Callable[..., str | None] = None
+    variables: dict = field(default_factory=dict)
+    show: str = ""
+    mistakes: list = field(default_factory=list)
 
     def __post_init__(self):
         self.kind = "value"
@@ -748,33 +923,78 @@ class ValueExercise(Exercise):
     def has_answer_key(self) -> bool:
         return self.check is not None
 
+    @property
+    def personal(self) -> bool:
+        return bool(self.variables)
+
+    def variant(self, identity):
+        if not self.variables:
+            return {}
+        seed = self.seed(identity)
+        return {"values": {name: param.draw(seed, name) for name, param in self.variables.items()}}
+
+    def values_of(self, variant: dict) -> dict:
+        values = (variant or {}).get("values")
+        if self.variables and not isinstance(values, dict):
+            raise InvalidHarvest("valeurs de l'énoncé manquantes")
+        return dict(values or {})
+
+    def personal_lines(self, variant):
+        if not self.variables:
+            return []
+        values = self.values_of(variant)
+        shown = {name: param.show(values[name]) for name, param in self.variables.items()}
+        return [fr(line.format(**shown)) for line in self.show.split("\n") if line.strip()]
+
     def judge(self, harvested, spec):
         early, value = self._read_value(harvested)
         if early is not None:
             return early
         number_ = as_number(value)
         if number_ is None:
-            return self._verdict(False, FAUX, f"« {self.target} » doit être un nombre ; reçu {describe(value)}"
+            return self._verdict(False, FAUX, f"« {self.target} » doit être un nombre ; reçu {describe(value)}"
                                               f"{decimal_comma_hint(value)}")
         if not math.isfinite(number_):
-            return self._verdict(False, FAUX, f"« {self.target} » doit être un nombre fini ; reçu {number_}")
+            return self._verdict(False, FAUX, f"« {self.target} » doit être un nombre fini ; reçu {number_}")
         if self.check is None:
-            return self._recorded(f"« {self.target} » = {format_fr(number_)}")
-        msg = self.check(number_)
+            return self._recorded(f"« {self.target} » = {format_fr(number_)}")
+        if self.variables:
+            values = self.values_of(spec.get("variant"))
+            msg = self.check(number_, values)
+        else:
+            values, msg = {}, self.check(number_)
+        if msg is not None:
+            for message, wrong in self.mistakes:
+                try:
+                    if _close(number_, float(wrong(values) if self.variables else wrong())):
+                        msg = message
+                        break
+                except Exception:  # une erreur typique qui ne s'applique pas à ces valeurs
+                    continue
         return self._verdict(msg is None, FAUX, msg or "")
 
 
 _LETTER = re.compile(r"^[\s(\"'«\u00a0]*([A-Za-z])[\s).:;\"'»\u00a0]*$")
+LETTERS = "abcdefghij"
 
 
 @dataclass
 class ChoiceExercise(Exercise):
     """Une question à choix multiple.
 
-    - ``choices`` : ``{lettre: texte}`` ; ``answer`` : la bonne lettre ;
-    - ou bien ``questions`` : ``{clé: texte}`` et ``answers`` : ``{clé: bool}``
-      (un « oui / non » par cas ; chaque réponse juste rapporte sa part des points) ;
-    - ``feedback`` : ``{lettre: explication}`` affichée pour un mauvais choix.
+    - ``choices`` : ``{étiquette: texte}`` ; ``answer`` : l'étiquette du bon choix ;
+      ``feedback`` : ``{étiquette: explication}`` pour chaque mauvais choix ;
+    - ou bien ``questions`` : ``{clé: texte}`` et ``answers`` : ``{clé: bool}``
+      (un « oui / non » par cas ; chaque réponse juste rapporte sa part des points).
+
+    **Choix mélangés.** Quand chaque choix a son texte, l'énoncé ne les écrit pas : le
+    cahier les affiche (``exK.enonce()``) sous les lettres a, b, c…, dans un ordre propre
+    à la copie (:mod:`.variants`) ; l'élève répond par la lettre qu'il voit, que le juge
+    ramène au choix. L'ordre de référence des choix (avant mélange) est celui de leurs
+    textes, hachés : il ne dit rien de la bonne réponse, si bien que le catalogue de
+    l'édition élève peut contenir les textes. ``exK.lettre("fragment")`` rend la lettre
+    du choix qui contient ce texte (ainsi s'écrivent les solutions). Sans textes (ancien
+    format : les choix écrits dans l'énoncé), les lettres sont celles de ``choices``.
 
     Sans ``answer`` (ou ``answers``), la réponse est contrôlée puis enregistrée.
     """
@@ -784,6 +1004,7 @@ class ChoiceExercise(Exercise):
     questions: dict = field(default_factory=dict)
     answers: dict = field(default_factory=dict)
     feedback: dict = field(default_factory=dict)
+    shuffle: bool = True
 
     def __post_init__(self):
         self.kind = "value"
@@ -793,23 +1014,80 @@ class ChoiceExercise(Exercise):
             return set(self.answers) >= set(self.questions)
         return self.answer in self.choices
 
+    @property
+    def shuffled(self) -> bool:
+        """Les choix sont-ils mélangés pour chaque copie (ils ont tous un texte) ?"""
+        return (self.shuffle and not self.questions and len(self.choices) > 1
+                and all(str(t).strip() for t in self.choices.values()))
+
+    @property
+    def personal(self) -> bool:
+        return self.shuffled
+
+    def canonical(self) -> list:
+        """Les étiquettes dans l'ordre de référence : celui des textes hachés (rien à voir avec la réponse)."""
+        import hashlib
+
+        return sorted(self.choices, key=lambda c: hashlib.sha256(str(self.choices[c]).encode("utf-8")).digest())
+
+    def variant(self, identity):
+        if not self.shuffled:
+            return {}
+        labels = self.canonical()
+        return {"order": [labels[k] for k in variants.permutation(self.seed(identity), len(labels))]}
+
+    def order(self, variant: dict | None) -> list:
+        """Les étiquettes des choix sous les lettres a, b, c… de cette copie."""
+        if not self.shuffled:
+            return list(self.choices)
+        order = (variant or {}).get("order")
+        if not isinstance(order, list) or sorted(map(str, order)) != sorted(map(str, self.choices)):
+            raise InvalidHarvest("ordre des choix manquant ou incohérent")
+        return list(order)
+
+    def letters(self, variant: dict | None = None) -> list[str]:
+        if not self.shuffled:
+            return list(self.choices)
+        return list(LETTERS[: len(self.choices)])
+
+    def personal_items(self, variant) -> list[tuple[str, str]]:
+        """Les choix de cette copie : ``[(lettre, texte)]`` dans l'ordre a, b, c…"""
+        if not self.shuffled:
+            return []
+        return [(letter, fr(self.choices[label])) for letter, label in zip(self.letters(), self.order(variant))]
+
+    def personal_lines(self, variant):
+        return [fr(f"{letter} : {text}") for letter, text in self.personal_items(variant)]
+
+    def letter_of(self, fragment: str, variant: dict | None) -> str:
+        """La lettre (dans cette copie) du seul choix dont le texte contient ``fragment``."""
+        order, letters = self.order(variant), self.letters(variant)
+        hits = [letter for letter, label in zip(letters, order)
+                if str(fragment).casefold() in str(self.choices[label]).casefold()]
+        if len(hits) != 1:
+            raise ValueError(fr(f"lettre : « {fragment} » se trouve dans {len(hits)} choix de l'exercice "
+                                f"{self.key} ; donnez un fragment du texte d'un seul choix"))
+        return hits[0]
+
     def judge(self, harvested, spec):
         early, value = self._read_value(harvested)
         if early is not None:
             return early
         if self.questions:
             return self._judge_table(value)
-        letters = join_fr([f"« {c} »" for c in self.choices])
+        order, letters = self.order(spec.get("variant")), self.letters(spec.get("variant"))
+        shown = join_fr([f"« {c} »" for c in letters])
         match = _LETTER.match(value) if isinstance(value, str) else None
         letter = match.group(1).lower() if match else None
-        if letter not in self.choices:
-            return self._verdict(False, FAUX, f"« {self.target} » doit être une des lettres {letters} "
-                                              f"(entre guillemets) ; reçu {describe(value)}")
+        if letter not in letters:
+            return self._verdict(False, FAUX, f"« {self.target} » doit être une des lettres {shown} "
+                                              f"(entre guillemets) ; reçu {describe(value)}")
         if not self.has_answer_key():
-            return self._recorded(f"« {letter} »")
-        if letter == self.answer:
+            return self._recorded(f"« {letter} »")
+        label = order[letters.index(letter)]
+        if label == self.answer:
             return self._verdict(True)
-        extra = self.feedback.get(letter, "")
+        extra = self.feedback.get(label, "")
         return self._verdict(False, FAUX, f"ce n'est pas la bonne réponse. {extra}".strip())
 
     def _judge_table(self, value):
@@ -817,14 +1095,14 @@ class ChoiceExercise(Exercise):
             if all(value.get(k) is None for k in self.questions):
                 return self._verdict(False, NON_TENTE, UNTOUCHED)
         if not isinstance(value, dict):
-            return self._verdict(False, FAUX, f"« {self.target} » doit être un dictionnaire ; reçu {describe(value)}")
+            return self._verdict(False, FAUX, f"« {self.target} » doit être un dictionnaire ; reçu {describe(value)}")
         missing = [k for k in self.questions if k not in value]
         if missing:
             return self._verdict(False, FAUX, f"il manque {'les clés' if len(missing) > 1 else 'la clé'} "
                                               f"{', '.join(missing)}")
         not_bool = [k for k in self.questions if not isinstance(value[k], bool)]
         if not_bool:
-            return self._verdict(False, FAUX, f"chaque réponse doit être True ou False ; à revoir : {', '.join(not_bool)}")
+            return self._verdict(False, FAUX, f"chaque réponse doit être True ou False ; à revoir : {', '.join(not_bool)}")
         if not self.has_answer_key():
             return self._recorded(f"{plural(len(self.questions), 'réponse')}")
         wrong = sum(1 for k in self.questions if value[k] != self.answers[k])

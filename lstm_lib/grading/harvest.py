@@ -25,7 +25,8 @@ import pickle as _pickle
 import traceback as _traceback
 
 MAX_ELEMENTS = 2_000_000   # au-delà, le résultat est jugé « trop volumineux »
-MAX_ITEMS = 10_000         # longueur maximale d'une liste, d'un tuple ou d'un dict
+MAX_ITEMS = 100_000        # longueur maximale d'une liste, d'un tuple ou d'un dict (ses éléments comptent
+                           # aussi dans MAX_ELEMENTS) : 20 000 tirages rendus en liste passent
 MAX_DEPTH = 8
 
 
@@ -73,7 +74,8 @@ def encode(value, budget=None, depth=0):
         return {"t": "array", "dtype": value.dtype.name, "shape": list(value.shape),
                 "data": value.ravel().tolist()}
     if isinstance(value, (list, tuple)):
-        if len(value) > MAX_ITEMS:
+        budget[0] -= len(value)
+        if len(value) > MAX_ITEMS or budget[0] < 0:
             raise TooLarge()
         return {"t": "seq", "kind": "tuple" if isinstance(value, tuple) else "list",
                 "items": [encode(v, budget, depth + 1) for v in value]}
@@ -103,6 +105,91 @@ def _describe_exception(exc):
     return {"ok": False, "exc": type(exc).__name__, "msg": str(exc)[:500], "line": line[:200]}
 
 
+class _Watch:
+    """La surveillance des appels interdits pendant l'appel d'une fonction de l'élève.
+
+    ``spec["watch"]["codes"]`` : ``[chemin relatif, première ligne, nom]`` du code de
+    chaque fonction interdite dans ``lstm_lib``. Sous ``sys.setprofile``, un appel à ce
+    code est relevé s'il vient du code de l'élève, directement ou à travers des
+    enveloppes internes de ``lstm_lib`` (pas à travers une autre fonction publique de
+    ``lstm_lib``, qui a le droit de s'en servir) ; ``spec["watch"]["paths"]`` : des
+    morceaux de chemin (« /torch/autograd/ ») dont tout le code est interdit. Si le
+    crochet n'est plus en place après l'appel, la surveillance a été défaite : c'est
+    dit au juge.
+    """
+
+    def __init__(self, watch):
+        import sys
+        import threading
+
+        self.sys, self.threading = sys, threading
+        self.codes = {}
+        for rel, line, name in watch.get("codes", []):
+            self.codes.setdefault(int(line), []).append(("/" + str(rel), str(name)))
+        self.paths = [("/" + str(fragment), str(label)) for fragment, label in watch.get("paths", [])]
+        self.known = {}
+        self.found = set()
+        self.altered = False
+        self.previous = None
+        self.installed = self.hook  # une seule méthode liée : celle que sys.getprofile() doit rendre
+
+    def _forbidden(self, code):
+        known = self.known.get(code)
+        if known is None:
+            known = ""
+            filename = code.co_filename.replace("\\", "/")
+            for rel, name in self.codes.get(code.co_firstlineno, ()):
+                if filename.endswith(rel):
+                    known = name
+                    break
+            for fragment, label in self.paths:
+                if fragment in filename:
+                    known = label
+                    break
+            self.known[code] = known
+        return known
+
+    def _reached_from_learner(self, frame):
+        caller = frame.f_back
+        while caller is not None:
+            code = caller.f_code
+            if "/lstm_lib/" not in code.co_filename.replace("\\", "/"):
+                return True  # le code de l'élève (ou de numpy…) l'a appelée
+            qualname = getattr(code, "co_qualname", code.co_name)
+            if not code.co_name.startswith("_") and "<" not in qualname and not self._forbidden(code):
+                return False  # une autre fonction publique de lstm_lib s'en sert : permis
+            caller = caller.f_back
+        return True
+
+    def hook(self, frame, event, arg):
+        if event == "call":
+            name = self._forbidden(frame.f_code)
+            if name and self._reached_from_learner(frame):
+                self.found.add(name)
+
+    def __enter__(self):
+        self.previous = self.sys.getprofile()
+        self.threading.setprofile(self.installed)
+        self.sys.setprofile(self.installed)
+        return self
+
+    def __exit__(self, *exc):
+        if self.sys.getprofile() is not self.installed:
+            self.altered = True
+        self.sys.setprofile(self.previous)
+        self.threading.setprofile(None)
+        return False
+
+
+def _genuine_profiler():
+    """``sys.setprofile`` et ``sys.getprofile`` sont-ils ceux de Python (pas remplacés par la copie) ?"""
+    import sys
+
+    builtin = type(len)
+    return all(type(getattr(sys, name, None)) is builtin and getattr(getattr(sys, name), "__self__", None) is sys
+               for name in ("setprofile", "getprofile"))
+
+
 def collect(namespace, spec):
     """Récolte une réponse : ``spec`` = {"target", "kind", "cases"}."""
     name = spec["target"]
@@ -124,9 +211,21 @@ def collect(namespace, spec):
         if not callable(value):
             return result
         calls = []
+        watch = spec.get("watch")
+        watcher = None
+        if watch:
+            if _genuine_profiler():
+                watcher = _Watch(watch)
+                result["watch"] = "ok"
+            else:
+                result["watch"] = "altered"
         for args in spec["cases"]:
             try:
-                out = value(*args)
+                if watcher is not None:
+                    with watcher:
+                        out = value(*args)
+                else:
+                    out = value(*args)
                 calls.append({"ok": True, "value": encode(out)})
             except TooLarge:
                 calls.append({"ok": False, "exc": "TooLarge", "msg": "", "line": ""})
@@ -135,6 +234,10 @@ def collect(namespace, spec):
             if not calls[-1]["ok"] and calls[-1]["exc"] in ("NotImplementedError", "KeyboardInterrupt"):
                 break  # pas tentée, ou interrompue au délai : les cas suivants n'y changeraient rien
         result["calls"] = calls
+        if watcher is not None:
+            result["forbidden_calls"] = sorted(watcher.found)[:50]
+            if watcher.altered:
+                result["watch"] = "altered"
     else:
         try:
             result["value"] = encode(value)

@@ -11,9 +11,12 @@ Les cahiers ``exercises/exNN_*.ipynb`` sont générés par ``tools/make_exercise
 - la **cellule de vérification** la suit immédiatement et commence par
   ``exK.verifier()`` (:func:`check_source`) : un repère de position qui survit
   même à des métadonnées effacées ;
-- les autres cellules : ``enonce-exK`` (Markdown), ``aide-exK`` (code, facultative,
-  entre l'énoncé et la réponse), ``solution-exK`` (Markdown, édition publique
-  seulement), ``introduction``, ``preparation``, ``bilan-titre``, ``bilan`` ;
+- les autres cellules : ``identite`` (code, en tête : la variable ``etudiant``, l'identité
+  de la copie, voir :mod:`.variants`), ``enonce-exK`` (Markdown), ``donnees-exK`` (code,
+  ``exK.enonce()`` : la partie de l'énoncé propre à la copie, pour un exercice qui en a
+  une), ``aide-exK`` (code, facultative, entre l'énoncé et la réponse), ``solution-exK``
+  (Markdown, édition publique seulement), ``introduction``, ``preparation``,
+  ``bilan-titre``, ``bilan`` ;
 - les métadonnées du cahier : ``{"lstm_grading": {"cahier": "ex02", "edition": …,
   "genere": …}}`` (:data:`METADATA_KEY`).
 
@@ -24,9 +27,11 @@ sans identifiants.
 
 from __future__ import annotations
 
+from .variants import IDENTITY_CELL
+
 __all__ = [
-    "METADATA_KEY", "ANSWER_TAG", "EDITIONS", "answer_id", "answer_tags", "statement_id", "helper_id",
-    "check_id", "solution_id", "check_source", "locate_answer",
+    "METADATA_KEY", "ANSWER_TAG", "EDITIONS", "IDENTITY_ID", "answer_id", "answer_tags", "statement_id",
+    "helper_id", "data_id", "data_source", "check_id", "solution_id", "check_source", "locate_answer",
 ]
 
 #: La clé des métadonnées du cahier (et de ses cellules) propres au livre.
@@ -35,6 +40,8 @@ METADATA_KEY = "lstm_grading"
 ANSWER_TAG = "reponse"
 #: Les éditions d'un cahier : publique (solutions comprises) et élève (sans solutions).
 EDITIONS = ("publique", "eleve")
+#: La cellule de l'identité de la copie (la variable ``etudiant``), en tête du cahier.
+IDENTITY_ID = IDENTITY_CELL
 
 
 def answer_id(key: str) -> str:
@@ -51,6 +58,15 @@ def statement_id(key: str) -> str:
 
 def helper_id(key: str) -> str:
     return f"aide-{key}"
+
+
+def data_id(key: str) -> str:
+    return f"donnees-{key}"
+
+
+def data_source(key: str) -> str:
+    """Le code de la cellule qui affiche la partie de l'énoncé propre à la copie."""
+    return f"{key}.enonce()"
 
 
 def check_id(key: str) -> str:

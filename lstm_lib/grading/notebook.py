@@ -7,11 +7,17 @@ Dans un cahier d'exercices (la cellule « preparation », générée) ::
     ex1, ex2, ex3, ex4, ex5, ex6 = cahier.exercices
 
 puis ``ex1.verifier()``, ``ex1.indice()``, ``ex1.solution()`` et, à la fin,
-``cahier.bilan()`` pour le tableau des points.
+``cahier.bilan()`` pour le tableau des points (et des indices et solutions
+consultés, voir :mod:`.usage`). Un exercice propre à chaque copie (choix
+mélangés, valeurs de l'énoncé : :mod:`.variants`) s'affiche avec
+``ex3.enonce()`` ; ``ex3.valeurs`` rend ses valeurs et ``ex4.lettre("texte")`` la
+lettre d'un choix. L'identité de la copie est la variable ``etudiant`` de la
+cellule ``identite``, en tête du cahier.
 
 **Convention de nommage.** Tout le code du livre est en anglais, calqué sur les
 maths, sauf ce qu'un élève tape dans un cahier : ``Cahier``, ``exercices``,
-``verifier``, ``indice``, ``solution``, ``resultat`` et ``bilan`` sont en
+``verifier``, ``indice``, ``solution``, ``resultat``, ``bilan``, ``enonce``,
+``valeurs``, ``lettre`` et ``etudiant`` sont en
 français, comme le reste de ce qu'il lit. Ces noms ne changent pas (des copies
 déjà rendues les appellent). Derrière eux, l'exercice est un
 :class:`~lstm_lib.grading.core.Exercise` et sa poignée dans le cahier un
@@ -39,7 +45,7 @@ import textwrap
 
 import numpy as np
 
-from . import harvest
+from . import harvest, usage, variants
 from .core import (
     ENREGISTRE,
     ERREUR,
@@ -49,20 +55,22 @@ from .core import (
     NON_TENTE,
     PARTIEL,
     REUSSI,
+    ChoiceExercise,
     Exercise,
     Verdict,
     defines,
     forbidden_in_cells,
     forbidden_verdict,
     fr,
+    kernel_spec,
     plural,
 )
 from ..style import format_fr
 from .registry import definition
 
-__all__ = ["Cahier", "ExerciseHandle", "GRADING_ENV", "check_locally", "forbidden_verdict"]
+__all__ = ["Cahier", "ExerciseHandle", "GRADING_ENV", "check_locally", "forbidden_verdict", "notebook_namespace"]
 
-#: Variable d'environnement posée par le correcteur : les vérifications du cahier se taisent alors.
+#: Variable d'environnement posée par le correcteur : les vérifications du cahier se taisent alors.
 GRADING_ENV = "LSTM_LIB_GRADING"
 
 _COLORS = {
@@ -78,11 +86,12 @@ _COLORS = {
 
 
 class _Rich:
-    """Un affichage riche : HTML dans Jupyter, texte brut ailleurs."""
+    """Un affichage riche : HTML dans Jupyter, texte brut ailleurs ; ``metadata`` va avec la sortie."""
 
-    def __init__(self, text: str, html_text: str):
+    def __init__(self, text: str, html_text: str, metadata: dict | None = None):
         self.text = text
         self.html = html_text
+        self.metadata = metadata or {}
 
     def __repr__(self) -> str:
         return self.text
@@ -90,12 +99,15 @@ class _Rich:
     def _repr_html_(self) -> str:
         return self.html
 
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {"text/plain": self.text, "text/html": self.html}, dict(self.metadata)
+
 
 def _show(obj: _Rich) -> None:
     try:
         from IPython import get_ipython
         from IPython.display import display
-    except ImportError:  # pas d'IPython : texte brut
+    except ImportError:  # pas d'IPython : texte brut
         print(obj.text)
         return
     if get_ipython() is None:
@@ -105,10 +117,15 @@ def _show(obj: _Rich) -> None:
 
 
 def check_locally(exercise: Exercise, namespace: dict, rng: np.random.Generator | None = None) -> Verdict:
-    """Juge la réponse de ``namespace`` comme le ferait le correcteur, sans jamais lever."""
+    """Juge la réponse de ``namespace`` comme le ferait le correcteur, sans jamais lever.
+
+    La variante de la copie (ordre des choix, valeurs de l'énoncé) vient de l'identité
+    que déclare ``namespace`` (``etudiant``), comme chez le correcteur.
+    """
     try:
-        spec = exercise.make_spec(rng if rng is not None else np.random.default_rng())
-        sent = pickle.loads(pickle.dumps(spec))  # l'élève reçoit des copies
+        variant = exercise.variant(variants.identity_of(namespace))
+        spec = exercise.make_spec(rng if rng is not None else np.random.default_rng(), variant)
+        sent = pickle.loads(pickle.dumps(kernel_spec(spec)))  # l'élève reçoit des copies
         ns = harvest.local_namespace()
         harvested = json.loads(json.dumps(ns["collect"](namespace, sent)))
         if exercise.kind == "function":
@@ -118,12 +135,12 @@ def check_locally(exercise: Exercise, namespace: dict, rng: np.random.Generator 
         return exercise.judge(harvested, spec)
     except Exception as exc:  # un vérificateur ne fait jamais planter le cahier
         return Verdict(0.0, exercise.points, NON_NOTE,
-                       f"la vérification a échoué ({type(exc).__name__} : {exc}) ; "
+                       f"la vérification a échoué ({type(exc).__name__} : {exc}) ; "
                        f"ré-exécutez le cahier depuis le début")
 
 
 def _answer_sources(exercise: Exercise, namespace: dict) -> list[tuple[str | None, str]]:
-    """Le code qui définit la cible, comme le lit le correcteur : la dernière cellule exécutée
+    """Le code qui définit la cible, comme le lit le correcteur : la dernière cellule exécutée
     qui la définit (historique d'IPython), sinon le code source de la fonction."""
     history = namespace.get("_ih") or namespace.get("In")
     if isinstance(history, list):
@@ -162,56 +179,126 @@ def _verdict_view(title: str, verdict: Verdict) -> _Rich:
     return _Rich(text, body)
 
 
-class ExerciseHandle:
-    """Un exercice dans le cahier : ``verifier()``, ``indice()``, ``solution()``."""
+def _grading() -> bool:
+    return bool(os.environ.get(GRADING_ENV))
 
-    def __init__(self, exercise: Exercise, namespace: dict):
+
+class ExerciseHandle:
+    """Un exercice dans le cahier : ``verifier()``, ``indice()``, ``solution()``, ``enonce()``."""
+
+    def __init__(self, exercise: Exercise, namespace: dict, cahier: "Cahier | None" = None):
         self.exercise = exercise
         self._namespace = namespace
-        self.hints_shown = 0        # indices déjà montrés (gradués : un de plus à chaque appel)
+        self._cahier = cahier
+        self.hints_shown = 0        # indices déjà montrés (gradués : un de plus à chaque appel)
         self.solution_shown = False
 
     def __repr__(self) -> str:
         ex = self.exercise
-        return fr(f"Exercice {ex.key} : {ex.title} ({plural(ex.points, 'point')}) — "
-                  f"réponse dans « {ex.target} »")
+        return fr(f"Exercice {ex.key} : {ex.title} ({plural(ex.points, 'point')}) — "
+                  f"réponse dans « {ex.target} »")
 
+    # Ce qui est propre à la copie
+    @property
+    def identity(self) -> str:
+        return variants.identity_of(self._namespace)
+
+    @property
+    def variant(self) -> dict:
+        return self.exercise.variant(self.identity)
+
+    @property
+    def valeurs(self) -> dict:
+        """Les valeurs de l'énoncé propres à cette copie (``{}`` si l'énoncé est le même pour tous)."""
+        return dict(self.variant.get("values", {}))
+
+    def lettre(self, fragment: str) -> str:
+        """La lettre, dans cette copie, du choix dont le texte contient ``fragment``."""
+        if not isinstance(self.exercise, ChoiceExercise):
+            raise TypeError(fr(f"lettre : l'exercice {self.exercise.key} n'est pas une question à choix"))
+        return self.exercise.letter_of(fragment, self.variant)
+
+    def enonce(self) -> None:
+        """Affiche la partie de l'énoncé propre à cette copie (les choix dans son ordre, ses valeurs)."""
+        ex = self.exercise
+        lines = ex.personal_lines(self.variant)
+        if not lines:
+            _show(_Rich(fr(f"L'énoncé de l'exercice {ex.key} est le même pour toutes les copies."), ""))
+            return
+        who = self.identity and str(self._namespace.get(variants.IDENTITY_NAME, "")).strip()[:80]
+        if isinstance(ex, ChoiceExercise):
+            head = "Les choix (dans l'ordre de votre copie) :"
+            items = "".join(f"<li><strong>{letter}</strong>{html.escape(fr(' : '))}{html.escape(text)}</li>"
+                            for letter, text in ex.personal_items(self.variant))
+            body = f"<ul>{items}</ul>"
+            text_lines = [f"  {line}" for line in lines]
+        else:
+            head = "Les valeurs de votre copie :"
+            body = "<ul>" + "".join(f"<li>{html.escape(line)}</li>" for line in lines) + "</ul>"
+            text_lines = [f"  {line}" for line in lines]
+        note = (fr(f"Copie de « {who} » (variable etudiant, en tête du cahier).") if who else
+                fr("Copie anonyme : sans identité (variable etudiant, en tête du cahier), vos valeurs sont "
+                   "celles de toutes les copies anonymes."))
+        text = "\n".join([fr(head), *text_lines, note])
+        _show(_Rich(text, f"<div><p>{html.escape(fr(head))}</p>{body}<p><em>{html.escape(note)}</em></p></div>"))
+
+    # Le retour
     def resultat(self) -> Verdict:
         """Le verdict, sans l'afficher."""
         return check_locally(self.exercise, self._namespace)
 
     def verifier(self) -> None:
         """Vérifie la réponse et affiche un verdict coloré (jamais la valeur attendue)."""
-        if os.environ.get(GRADING_ENV):
+        if _grading():
             print("(vérification désactivée pendant la correction)")
             return
         _show(_verdict_view(f"Exercice {self.exercise.key}", self.resultat()))
 
+    # Indices et solution, comptés (voir lstm_lib.grading.usage)
+    def usage(self) -> dict:
+        """Ce que cette copie a consulté pour cet exercice : ``{"indices": n, "solution": bool}``."""
+        own = {self.exercise.key: {"indices": self.hints_shown, "solution": self.solution_shown}}
+        logged = self._log().read() if self._log() else {}
+        return usage.merge(own, logged).get(self.exercise.key, {"indices": 0, "solution": False})
+
+    def _log(self) -> usage.UsageLog | None:
+        if _grading() or not self.exercise.notebook:
+            return None
+        return usage.UsageLog(self.exercise.notebook, self.identity)
+
+    def _record(self) -> dict:
+        record = {self.exercise.key: {"indices": self.hints_shown, "solution": self.solution_shown}}
+        log = self._log()
+        if log is not None:
+            log.write(record)
+        return usage.output_metadata(self.exercise.notebook, {self.exercise.key: self.usage()})
+
     def indice(self) -> None:
-        """Affiche un indice ; s'il y en a plusieurs, le suivant à chaque appel."""
+        """Affiche un indice ; s'il y en a plusieurs, le suivant à chaque appel (d'abord l'idée, puis la formule)."""
         hints = self.exercise.hints
         if not hints:
             text = fr(f"Pas d'indice pour l'exercice {self.exercise.key}.")
-        else:
-            self.hints_shown = min(self.hints_shown + 1, len(hints))
-            shown = hints[self.hints_shown - 1]
-            rank = f" {self.hints_shown}/{len(hints)}" if len(hints) > 1 else ""
-            text = fr(f"Indice{rank} ({self.exercise.key}) : {shown}")
+            _show(_Rich(text, f"<div>{html.escape(text)}</div>"))
+            return
+        self.hints_shown = min(self.hints_shown + 1, len(hints))
+        shown = hints[self.hints_shown - 1]
+        rank = f" {self.hints_shown}/{len(hints)}" if len(hints) > 1 else ""
+        text = fr(f"Indice{rank} ({self.exercise.key}) : {shown}")
         _show(_Rich(text, f'<div style="border-left:4px solid #0072B2;background:#e8f1f8;'
-                          f'padding:6px 10px;color:#202124">💡 {html.escape(text)}</div>'))
+                          f'padding:6px 10px;color:#202124">💡 {html.escape(text)}</div>', self._record()))
 
     def solution(self) -> None:
         """Affiche une solution possible (le code), si cette édition en contient une."""
         code = self.exercise.solution
         if not code:
-            text = fr(f"Pas de solution dans cette édition pour l'exercice {self.exercise.key} : "
+            text = fr(f"Pas de solution dans cette édition pour l'exercice {self.exercise.key} : "
                       f"votre enseignant la donnera après la correction.")
             _show(_Rich(text, f"<div>{html.escape(text)}</div>"))
             return
         self.solution_shown = True
-        text = fr(f"Solution ({self.exercise.key}) :") + "\n" + code
+        text = fr(f"Solution ({self.exercise.key}) :") + "\n" + code
         _show(_Rich(text, f"<div><strong>{html.escape(fr(f'Solution ({self.exercise.key}) :'))}</strong>"
-                          f"<pre>{html.escape(code)}</pre></div>"))
+                          f"<pre>{html.escape(code)}</pre></div>", self._record()))
 
 
 class Cahier:
@@ -221,52 +308,78 @@ class Cahier:
         module = definition(name)
         self.name = module.NOTEBOOK
         self.title = module.TITLE
-        self.exercices = [ExerciseHandle(ex, namespace) for ex in module.EXERCISES]
+        self.short = module.EXERCISES[0].notebook if module.EXERCISES else ""
+        self._namespace = namespace
+        self.exercices = [ExerciseHandle(ex, namespace, self) for ex in module.EXERCISES]
         for handle in self.exercices:
             setattr(self, handle.exercise.key, handle)
 
     def __repr__(self) -> str:
         return "\n".join(repr(e) for e in self.exercices)
 
+    def usage(self) -> dict:
+        """Les indices et solutions consultés, par exercice (``{exK: {"indices", "solution"}}``)."""
+        return {h.exercise.key: h.usage() for h in self.exercices}
+
     def bilan(self) -> None:
-        """Affiche le tableau des points de tous les exercices."""
-        if os.environ.get(GRADING_ENV):
+        """Affiche le tableau des points de tous les exercices, et les indices et solutions consultés."""
+        if _grading():
             print("(bilan désactivé pendant la correction)")
             return
-        rows = [(h, h.resultat()) for h in self.exercices]
-        judged = [(h, v) for h, v in rows if v.statut != ENREGISTRE]
+        rows = [(h, h.resultat(), h.usage()) for h in self.exercices]
+        judged = [(h, v) for h, v, _ in rows if v.statut != ENREGISTRE]
         total = sum(v.points for _, v in judged)
         maximum = sum(v.max for _, v in judged)
-        pending = sum(v.max for _, v in rows if v.statut == ENREGISTRE)
-        seen = [h.exercise.key for h, _ in rows if h.solution_shown]
+        pending = sum(v.max for _, v, _ in rows if v.statut == ENREGISTRE)
+        seen = [h.exercise.key for h, _, u in rows if u["solution"]]
+        hinted = sum(u["indices"] for _, _, u in rows)
 
         def score(v: Verdict) -> str:
             return f"—/{format_fr(v.max)}" if v.statut == ENREGISTRE else f"{format_fr(v.points)}/{format_fr(v.max)}"
 
-        def note(h: ExerciseHandle) -> str:
-            return " (solution consultée)" if h.solution_shown else ""
+        def note(u: dict) -> str:
+            return " (solution consultée)" if u["solution"] else ""
 
-        width = max(len(fr(h.exercise.title)) for h, _ in rows)
+        def hints(h: ExerciseHandle, u: dict) -> str:
+            n = len(h.exercise.hints)
+            return f"{u['indices']}/{n}" if n else "—"
+
+        width = max(len(fr(h.exercise.title)) for h, _, _ in rows)
         lines = [fr(f"Bilan — {self.title}"), ""]
-        for h, v in rows:
-            lines.append(f"{h.exercise.key:<4} {fr(h.exercise.title):<{width}}  {score(v):>7} {v.statut}{note(h)}")
-        footer = [fr(f"Total : {format_fr(total)}/{plural(maximum, 'point')}")]
+        for h, v, u in rows:
+            lines.append(f"{h.exercise.key:<4} {fr(h.exercise.title):<{width}}  {score(v):>7} "
+                         f"{fr('indices : ') + hints(h, u):<14} {v.statut}{note(u)}")
+        footer = [fr(f"Total : {format_fr(total)}/{plural(maximum, 'point')}")]
         if pending:
-            footer.append(fr(f"En attente de la correction : {plural(pending, 'point')} (réponses enregistrées)"))
+            footer.append(fr(f"En attente de la correction : {plural(pending, 'point')} (réponses enregistrées)"))
+        footer.append(fr(f"Indices consultés : {hinted}"))
         if seen:
-            footer.append(fr(f"Solution consultée pour : {', '.join(seen)}"))
+            footer.append(fr(f"Solution consultée pour : {', '.join(seen)}"))
         lines += footer
         cells = "".join(
             f"<tr><td>{h.exercise.key}</td><td>{html.escape(fr(h.exercise.title))}</td>"
-            f"<td style='text-align:right'>{score(v)}</td>"
-            f"<td style='color:{_COLORS.get(v.statut, _COLORS[NON_NOTE])[0]}'>{v.statut}{note(h)}</td></tr>"
-            for h, v in rows
+            f"<td style='text-align:right'>{score(v)}</td><td style='text-align:right'>{hints(h, u)}</td>"
+            f"<td style='color:{_COLORS.get(v.statut, _COLORS[NON_NOTE])[0]}'>{v.statut}{note(u)}</td></tr>"
+            for h, v, u in rows
         )
         table = (
             f"<table><caption>{html.escape(fr('Bilan — ' + self.title))}</caption>"
-            "<thead><tr><th>exercice</th><th>titre</th><th>points</th><th>statut</th></tr></thead>"
+            "<thead><tr><th>exercice</th><th>titre</th><th>points</th><th>indices</th><th>statut</th></tr></thead>"
             f"<tbody>{cells}</tbody><tfoot><tr><th colspan='2'>{html.escape(fr('Total'))}</th>"
-            f"<th style='text-align:right'>{format_fr(total)}/{format_fr(maximum)}</th><th></th></tr></tfoot></table>"
+            f"<th style='text-align:right'>{format_fr(total)}/{format_fr(maximum)}</th><th></th><th></th></tr>"
+            "</tfoot></table>"
             + "".join(f"<p>{html.escape(line)}</p>" for line in footer[1:])
         )
-        _show(_Rich("\n".join(lines), table))
+        _show(_Rich("\n".join(lines), table, usage.output_metadata(self.short, {h.exercise.key: u for h, _, u in rows})))
+
+
+def notebook_namespace(name: str, identity: str = "", namespace: dict | None = None) -> dict:
+    """Les variables d'un cahier après sa cellule de préparation : ``np``, ``lstm_lib``, ``etudiant``,
+    ``cahier`` et ``ex1``, ``ex2``… (pour exécuter une réponse hors d'un noyau : tests, outils)."""
+    import lstm_lib
+
+    ns = {"np": np, "lstm_lib": lstm_lib, variants.IDENTITY_NAME: identity, **(namespace or {})}
+    ns["cahier"] = Cahier(name, ns)
+    for handle in ns["cahier"].exercices:
+        ns[handle.exercise.key] = handle
+    return ns

@@ -45,7 +45,7 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-from .core import Exercise
+from .core import LEVELS, Exercise
 
 __all__ = ["NOTEBOOKS", "notebooks", "definition", "exercises_for", "register", "load_private_checks",
            "identify", "validate_source", "private_checks", "clear_private_checks"]
@@ -85,16 +85,24 @@ def definition(name: str):
     """
     short = _short(name)
     if short in _SOURCES:
-        return _SOURCES[short]
+        return _annotated(_SOURCES[short], short)
     if (_HERE / f"{short}.py").is_file():
-        return importlib.import_module(f"lstm_lib.grading.{short}")
+        return _annotated(importlib.import_module(f"lstm_lib.grading.{short}"), short)
     from .catalog import load
 
     module = importlib.import_module(f"lstm_lib.grading.student.{short}")
     cached = getattr(module, "_loaded", None)
     if cached is None:
         cached = module._loaded = load(module.CATALOG)
-    return cached
+    return _annotated(cached, short)
+
+
+def _annotated(module, short: str):
+    """La source, chaque exercice sachant son cahier (d'où découlent ses variantes, voir :mod:`.variants`)."""
+    for ex in list(module.EXERCISES) + list(getattr(module, "HIDDEN_CHECKS", ())):
+        if not ex.notebook:
+            ex.notebook = short
+    return module
 
 
 def private_checks() -> dict[str, list[Exercise]]:
@@ -131,6 +139,7 @@ def register(notebook: str, exercise: Exercise) -> None:
             f"reçu un objet de type {type(exercise).__name__}."
         )
     short = _short(notebook)
+    exercise.notebook = exercise.notebook or short
     keys = {e.key for e in exercises_for(short)}
     if exercise.key in keys:
         raise ValueError(f"register : la clé « {exercise.key} » existe déjà dans le cahier {short}.")
@@ -171,8 +180,17 @@ def validate_source(module) -> str:
                          f"doivent viser la cellule de réponse d'un exercice du cahier (cell=\"reponse-exK\")")
     lacking = [ex.key for ex in exercises if not ex.has_answer_key()]
     if lacking:
-        raise ValueError(f"source de cahier {where} : sans corrigé (answer, check ou reference) : "
+        raise ValueError(f"source de cahier {where} : sans corrigé (answer, check ou reference) : "
                          f"{', '.join(lacking)}")
+    levels = [ex.key for ex in module.EXERCISES if ex.level and ex.level not in LEVELS]
+    if levels:
+        raise ValueError(f"source de cahier {where} : niveau inconnu pour {', '.join(levels)} ; attendu un de "
+                         f"{', '.join(LEVELS)}")
+    minutes = [ex.key for ex in module.EXERCISES if ex.minutes is not None
+               and (isinstance(ex.minutes, bool) or not isinstance(ex.minutes, (int, float)) or ex.minutes <= 0)]
+    if minutes:
+        raise ValueError(f"source de cahier {where} : « minutes » doit être un nombre de minutes positif ; "
+                         f"à revoir : {', '.join(minutes)}")
     return match.group(1)
 
 
