@@ -111,7 +111,11 @@ def test_latin1_named_copy_is_graded_end_to_end(tmp_path):
     done = subprocess.run([sys.executable, "-m", "lstm_grader", str(root), "--csv", str(tmp_path / "notes.csv"),
                            "--moodle", str(tmp_path / "moodle"), "--quiet"], capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
-    assert "Hélène Roux_1300_assignsubmission_file_ex01_pourquoi_lstm.ipynb : 9/9" in done.stdout.replace("\u00a0", " ")
+    from lstm_lib.grading import definition
+
+    total = sum(ex.points for ex in definition("ex01").EXERCISES)
+    line = f"Hélène Roux_1300_assignsubmission_file_ex01_pourquoi_lstm.ipynb : {total}/{total}"
+    assert line in done.stdout.replace("\u00a0", " "), done.stdout
     with (tmp_path / "notes.csv").open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert {r["étudiant"] for r in rows} == {"Hélène Roux"} and all(r["statut"] == "réussi" for r in rows)

@@ -19,7 +19,8 @@ def _summary(raw: bytes, **kw):
 
 def test_summary_has_cells_without_outputs_and_the_names_they_use():
     nb = copies.fill("ex02", {"ex1": "import lstm_lib\ndef forget_gate(h, x, W, b):\n    return lstm_lib.forget_gate(h, x, W, b)\n"})
-    nb.cells[4].outputs = [nbformat.v4.new_output("stream", name="stdout", text="✔ réussi (2/2)")]
+    answer_cell = next(c for c in nb.cells if c.get("id") == "reponse-ex1")
+    answer_cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="✔ réussi (2/2)")]
     out = _summary(nbformat.writes(nb).encode())
     assert out["ok"] and out["cahier"] == "ex02" and out["had_ids"]
     answer = next(c for c in out["cells"] if c["id"] == "reponse-ex1")
@@ -40,9 +41,10 @@ def test_too_many_cells_nested_json_and_invalid_files_are_refused_with_a_reason(
 
 def test_a_cell_over_the_size_cap_is_not_parsed():
     nb = copies.solved("ex02")
-    nb.cells[4].source = "x = 1" + " + 1" * 400
+    k = next(i for i, c in enumerate(nb.cells) if c.get("id") == "reponse-ex1")
+    nb.cells[k].source = "x = 1" + " + 1" * 400
     out = _summary(nbformat.writes(nb).encode(), max_cell_chars=1000)
-    cell = out["cells"][4]
+    cell = out["cells"][k]
     assert cell["parsed"] is False and "defines" not in cell
 
 
