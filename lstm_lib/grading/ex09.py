@@ -797,11 +797,11 @@ EXERCISES = [
             "confusion `confusion` : un tableau d'entiers $(9, 9)$ dont la case `confusion[a, b]` compte les "
             "enregistrements du locuteur $a$ (la ligne : le vrai locuteur) que le modèle attribue au locuteur "
             "$b$ (la colonne : le locuteur prédit), comme `sklearn.metrics.confusion_matrix`. Les locuteurs "
-            "n'ont pas tous le même nombre d'enregistrements de test : certains en ont dix fois plus que "
-            "d'autres. Écrivez `most_confused_pair(confusion)` qui rend la paire `(a, b)` des deux locuteurs "
+            "n'ont pas tous le même nombre d'enregistrements de test : certains en ont plusieurs fois plus "
+            "que d'autres. Écrivez `most_confused_pair(confusion)` qui rend la paire `(a, b)` des deux locuteurs "
             "(deux numéros de ligne différents, dans l'ordre qu'on veut) que le modèle confond le plus **l'un "
             "avec l'autre** : la confusion se juge en **taux** d'erreur, pas en nombre d'erreurs, et les deux "
-            "sens s'additionnent (a pris pour b, plus b pris pour a). Le correcteur vous soumet trois matrices "
+            "sens s'additionnent ($a$ pris pour $b$, plus $b$ pris pour $a$). Le correcteur vous soumet trois matrices "
             "tirées au moment de la correction ; dans chacune, la réponse juste gagne avec de la marge."
         ),
         starter=(
