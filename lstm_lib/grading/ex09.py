@@ -336,7 +336,7 @@ _EXPOSURE_CHOICES = {
 # --------------------------------------------------------------------------
 
 N_SPEAKERS = 9  # les locuteurs de JapaneseVowels
-_MAX_DRAWS = 10_000  # garde-fou : une matrice convenable sort en moyenne en 26 tirages (600 matrices, graines 0 à 199)
+_MAX_DRAWS = 10_000  # garde-fou : 17 tirages par matrice convenable en moyenne (600 matrices)
 
 
 def _pair_scores(confusion, kind: str) -> np.ndarray:
