@@ -598,3 +598,54 @@ def test_twenty_thousand_draws_returned_as_a_list_are_accepted():
     verdict = check_locally(ex, ns)
     print(verdict)
     assert verdict.ok, verdict
+
+
+# --------------------------------------------------------------------------
+# ex09 ex8 : la paire la plus confondue, sur une matrice dont on connaît la réponse
+# --------------------------------------------------------------------------
+
+def _known_confusion():
+    """Rares 0 et 1 (20 enregistrements), nombreux 2 et 3 (200), confusion à sens unique 4 → 5.
+
+    Taux, deux sens additionnés : {0, 1} = 4/20 + 3/20 = 0,35 ; {2, 3} = 0,10 + 0,09 = 0,19 ;
+    {4, 5} = 12/40 + 0 = 0,30. En nombre : {2, 3} = 38 erreurs, loin devant {0, 1} (7). Dans un
+    seul sens : 4 → 5 a le plus fort taux (0,30 contre 0,20). Par colonne : 6 → 7, 12 erreurs dans
+    une colonne 7 de 20 + 12 = 32 prédictions (0,375 ; {0, 1} n'y fait que 4/21 + 3/19 ≈ 0,35).
+    """
+    sizes = [20, 20, 200, 200, 40, 40, 200, 20, 60]
+    counts = np.zeros((9, 9), dtype=np.int64)
+    for a, b, n in [(0, 1, 4), (1, 0, 3), (2, 3, 20), (3, 2, 18), (4, 5, 12), (6, 7, 12)]:
+        counts[a, b] = n
+    counts[np.arange(9), np.arange(9)] = np.array(sizes) - counts.sum(axis=1)
+    return counts
+
+
+def test_ex09_most_confused_pair_on_a_known_matrix():
+    ex = {e.key: e for e in definition("ex09").EXERCISES}["ex8"]
+    confusion = _known_confusion()
+    rates = confusion / confusion.sum(axis=1, keepdims=True)
+    print("taux {0,1}, {2,3}, {4,5} :", rates[0, 1] + rates[1, 0], rates[2, 3] + rates[3, 2], rates[4, 5])
+    assert ex.check((confusion,), (0, 1)) is None
+    assert ex.check((confusion,), np.array([1, 0])) is None          # l'ordre est libre
+    assert "plus d'erreurs en nombre" in ex.check((confusion,), (2, 3))
+    assert "un seul sens" in ex.check((confusion,), (5, 4))
+    assert "colonne" in ex.check((confusion,), (6, 7))
+    assert "deux locuteurs différents" in ex.check((confusion,), (2, 2))
+    assert "de 0 à 8" in ex.check((confusion,), (0, 9))
+    assert "deux entiers" in ex.check((confusion,), "0, 1")
+    assert "ni en taux" in ex.check((confusion,), (7, 8))
+
+
+def test_ex09_confusion_cases_defeat_every_wrong_reading():
+    from lstm_lib.grading import ex09
+
+    ex = {e.key: e for e in ex09.EXERCISES}["ex8"]
+    for seed in range(10):
+        for (confusion,) in ex.cases(np.random.default_rng(seed)):
+            assert confusion.shape == (9, 9) and confusion.dtype.kind == "i"
+            sizes = confusion.sum(axis=1)
+            assert sizes.max() >= 5 * sizes.min()                     # des classes très inégales
+            right = ex09._top_pairs(ex09._pair_scores(confusion, "taux"))[1]
+            assert len(right) == 1
+            for kind in ("nombres", "nombres, un sens", "taux, un sens", "colonnes"):
+                assert not right & ex09._top_pairs(ex09._pair_scores(confusion, kind))[1], kind

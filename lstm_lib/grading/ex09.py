@@ -23,7 +23,8 @@ INTRO = (
     "Ces exercices accompagnent le chapitre 9. Côté texte, vous y écrivez la perplexité d'un modèle de "
     "langue, le tirage à une température donnée et un modèle bigramme lissé ; côté séries réelles, vous "
     "remplissez un lot d'enregistrements de longueurs variables et le normalisez sans fuite, puis vous "
-    "jugez des protocoles d'évaluation."
+    "jugez des protocoles d'évaluation ; enfin, vous lisez une matrice de confusion pour dire quels "
+    "locuteurs le modèle confond le plus, en taux plutôt qu'en nombre d'erreurs."
 )
 
 N_CHANNELS = 12  # les coefficients cepstraux d'une trame de JapaneseVowels
@@ -330,6 +331,157 @@ _EXPOSURE_CHOICES = {
 }
 
 
+# --------------------------------------------------------------------------
+# ex8 : qui est confondu avec qui ? (en taux, dans les deux sens)
+# --------------------------------------------------------------------------
+
+N_SPEAKERS = 9  # les locuteurs de JapaneseVowels
+_MAX_DRAWS = 10_000  # garde-fou : 17 tirages par matrice convenable en moyenne (600 matrices)
+
+
+def _pair_scores(confusion, kind: str) -> np.ndarray:
+    """Le score de chaque case (a, b) selon une façon, juste ou fausse, de lire la matrice.
+
+    ``"taux"`` est la bonne (taux d'erreur de chaque ligne, les deux sens additionnés), et
+    ``"regroupés"`` (les erreurs des deux sens rapportées au total des deux locuteurs) une autre
+    lecture honnête ; les autres sont les erreurs attendues : nombres bruts, un seul sens,
+    colonnes prises pour les vrais locuteurs.
+    """
+    counts = np.asarray(confusion, dtype=np.float64)
+    per_true = counts.sum(axis=1)                       # enregistrements de chaque vrai locuteur
+    rates = counts / per_true[:, None]                  # r[a, b] : part des enregistrements de a pris pour b
+    if kind == "taux":
+        return rates + rates.T
+    if kind == "taux, un sens":
+        return rates
+    if kind == "nombres":
+        return counts + counts.T
+    if kind == "nombres, un sens":
+        return counts
+    if kind == "colonnes":
+        by_column = counts / counts.sum(axis=0, keepdims=True)
+        return by_column + by_column.T
+    if kind == "regroupés":
+        return (counts + counts.T) / (per_true[:, None] + per_true[None, :])
+    raise ValueError(kind)
+
+
+def _top_pairs(scores) -> tuple[float, set]:
+    """Le meilleur score hors diagonale et les paires {a, b} (non ordonnées) qui l'atteignent."""
+    off = np.array(scores, dtype=np.float64)
+    np.fill_diagonal(off, -np.inf)
+    top = float(off.max())
+    return top, {frozenset((int(a), int(b))) for a, b in zip(*np.nonzero(off >= top - 1e-12))}
+
+
+def _confusion_matrix(rng) -> np.ndarray:
+    """Une matrice de confusion 9 × 9 (lignes : vrai locuteur) où chaque lecture fausse se trompe.
+
+    Quatre paires sont plantées, à des places tirées au hasard : la vraie réponse (deux locuteurs
+    rares qui se confondent dans les deux sens), une paire de locuteurs nombreux (le plus d'erreurs
+    en nombre, des taux modestes), une confusion forte dans un seul sens, et un locuteur nombreux
+    qui envoie une part modeste de ses enregistrements vers un locuteur rare (ce qui pèse lourd dans
+    sa colonne). La matrice n'est gardée que si la bonne paire gagne avec de la marge et si chaque
+    lecture fausse désigne une autre paire : une erreur de lecture ne passe jamais par chance.
+    """
+    for _ in range(_MAX_DRAWS):
+        a, b, c, d, e, f, g, h, _spare = (int(k) for k in rng.permutation(N_SPEAKERS))
+        sizes = rng.integers(30, 61, size=N_SPEAKERS)
+        sizes[[a, b, g]] = rng.integers(14, 23, size=3)       # locuteurs rares
+        sizes[[c, d, h]] = rng.integers(130, 221, size=3)     # locuteurs nombreux
+        p = np.zeros((N_SPEAKERS, N_SPEAKERS))
+        for k in range(N_SPEAKERS):                           # quelques erreurs dispersées partout
+            others = [m for m in range(N_SPEAKERS) if m != k]
+            p[k, others] = rng.uniform(0.03, 0.08) * rng.dirichlet(np.ones(N_SPEAKERS - 1))
+        p[a, b] += rng.uniform(0.13, 0.19)
+        p[b, a] += rng.uniform(0.11, 0.17)
+        p[c, d] += rng.uniform(0.05, 0.08)
+        p[d, c] += rng.uniform(0.05, 0.08)
+        p[e, f] += rng.uniform(0.21, 0.27)
+        p[h, g] += rng.uniform(0.05, 0.08)
+        p[np.arange(N_SPEAKERS), np.arange(N_SPEAKERS)] = 1.0 - p.sum(axis=1)
+        counts = np.stack([rng.multinomial(int(sizes[k]), p[k]) for k in range(N_SPEAKERS)])
+        if _well_separated(counts):
+            return counts.astype(np.int64)
+    raise RuntimeError("aucune matrice de confusion convenable tirée")  # jamais observé
+
+
+def _well_separated(counts) -> bool:
+    """La bonne paire gagne avec de la marge, et chaque lecture fausse en désigne une autre, la sienne.
+
+    Les rapports regroupés, (N_ab + N_ba) / (n_a + n_b), sont une lecture honnête de « en taux, les deux
+    sens additionnés » : on ne garde que des matrices où ils désignent la même paire que la somme des
+    deux taux, si bien que les deux lectures ont tous les points.
+    """
+    scores = _pair_scores(counts, "taux")
+    top, right = _top_pairs(scores)
+    if len(right) != 1 or _top_pairs(_pair_scores(counts, "regroupés"))[1] != right:
+        return False
+    (pair,) = right
+    a, b = tuple(pair)
+    scores[[a, b], [b, a]] = -np.inf
+    if _top_pairs(scores)[0] > top - 0.04:   # la deuxième paire, à 0,04 de taux au moins
+        return False
+    seen = set(right)
+    for kinds, margin in ((("nombres", "nombres, un sens"), 1.0), (("taux, un sens",), 0.01),
+                          (("colonnes",), 0.01)):
+        designated = set()
+        for kind in kinds:
+            wrong_scores = _pair_scores(counts, kind)
+            wrong_top, wrong = _top_pairs(wrong_scores)
+            if max(wrong_scores[a, b], wrong_scores[b, a]) > wrong_top - margin:
+                return False
+            designated |= wrong
+        if designated & seen:   # deux lectures fausses qui désignent la même paire : message ambigu
+            return False
+        seen |= designated
+    return True
+
+
+def _confusion_cases(rng):
+    return [(_confusion_matrix(rng),) for _ in range(3)]
+
+
+#: Les lectures fausses de la matrice, et ce qu'on en dit (chacune désigne une paire à elle, voir
+#: :func:`_well_separated`).
+_CONFUSION_MISTAKES = (
+    (("nombres", "nombres, un sens"),
+     "cette paire a le plus d'erreurs en nombre, mais un nombre d'erreurs grandit avec le nombre "
+     "d'enregistrements du vrai locuteur : il favorise les locuteurs les plus représentés. Comparez des "
+     "taux : rapportez chaque case au nombre d'enregistrements de son vrai locuteur"),
+    (("taux, un sens",),
+     "cette paire a le plus fort taux d'erreur dans un seul sens, mais l'autre sens y est presque nul : se "
+     "confondre « l'un avec l'autre », c'est additionner les deux sens, a pris pour b et b pris pour a "
+     "(le plus grand des deux ne suffit pas)"),
+    (("colonnes",),
+     "vous semblez rapporter chaque case au total de sa colonne : les colonnes sont les locuteurs prédits. "
+     "Le taux d'erreur de a vers b se rapporte aux enregistrements de a, c'est-à-dire à sa ligne"),
+)
+
+
+def _check_confused_pair(args, got):
+    (confusion,) = args
+    arr = as_array(got)
+    if arr is None or arr.shape != (2,) or arr.dtype.kind not in "iuf" \
+            or not np.all(np.isfinite(arr)) or not np.all(arr == np.round(arr)):
+        return (f"most_confused_pair doit rendre une paire (a, b) de deux entiers, les numéros de ligne de "
+                f"deux locuteurs ; reçu {describe(got) if arr is None else f'un tableau de forme {arr.shape}'}")
+    a, b = (int(v) for v in arr)
+    if not (0 <= a < N_SPEAKERS and 0 <= b < N_SPEAKERS):
+        return f"les locuteurs sont numérotés de 0 à {N_SPEAKERS - 1}, comme les lignes de la matrice"
+    if a == b:
+        return ("a et b doivent être deux locuteurs différents : la diagonale compte les bonnes réponses, "
+                "pas des confusions")
+    pair = frozenset((a, b))
+    if pair in _top_pairs(_pair_scores(confusion, "taux"))[1]:
+        return None
+    for kinds, message in _CONFUSION_MISTAKES:
+        if any(pair in _top_pairs(_pair_scores(confusion, kind))[1] for kind in kinds):
+            return message
+    return ("ce n'est pas la paire que le modèle confond le plus : ni en taux, ni même en nombre d'erreurs. "
+            "Relisez la matrice : lignes, vrais locuteurs ; colonnes, locuteurs prédits")
+
+
 EXERCISES = [
     FunctionExercise(
         key="ex1",
@@ -632,5 +784,48 @@ EXERCISES = [
                  "dégradation qui s'accumule au fil du texte.",
             "reserve": "Le texte réservé ne sert qu'à mesurer la perplexité ; en génération, le modèle ne le lit pas.",
         },
+    ),
+    FunctionExercise(
+        key="ex8",
+        title="Qui est confondu avec qui ?",
+        points=2,
+        minutes=15,
+        level="analyser",
+        target="most_confused_pair",
+        statement=(
+            "Un classifieur des 9 locuteurs de JapaneseVowels a donné, sur un jeu de test, la matrice de "
+            "confusion `confusion` : un tableau d'entiers $(9, 9)$ dont la case `confusion[a, b]` compte les "
+            "enregistrements du locuteur $a$ (la ligne : le vrai locuteur) que le modèle attribue au locuteur "
+            "$b$ (la colonne : le locuteur prédit), comme `sklearn.metrics.confusion_matrix`. Les locuteurs "
+            "n'ont pas tous le même nombre d'enregistrements de test : certains en ont plusieurs fois plus "
+            "que d'autres. Écrivez `most_confused_pair(confusion)` qui rend la paire `(a, b)` des deux locuteurs "
+            "(deux numéros de ligne différents, dans l'ordre qu'on veut) que le modèle confond le plus **l'un "
+            "avec l'autre** : la confusion se juge en **taux** d'erreur, pas en nombre d'erreurs, et les deux "
+            "sens s'additionnent ($a$ pris pour $b$, plus $b$ pris pour $a$). Le correcteur vous soumet trois matrices "
+            "tirées au moment de la correction ; dans chacune, la réponse juste gagne avec de la marge."
+        ),
+        starter=(
+            "def most_confused_pair(confusion):\n"
+            "    # Votre code ici : rendre (a, b), deux locuteurs différents\n"
+            "    raise NotImplementedError\n"
+        ),
+        solution=(
+            "def most_confused_pair(confusion):\n"
+            "    counts = np.asarray(confusion, dtype=float)\n"
+            "    rates = counts / counts.sum(axis=1, keepdims=True)   # r[a, b] : part de la ligne a prédite b\n"
+            "    both = rates + rates.T                               # les deux sens de la confusion\n"
+            "    np.fill_diagonal(both, -np.inf)                      # la diagonale : les bonnes réponses\n"
+            "    a, b = np.unravel_index(np.argmax(both), both.shape)\n"
+            "    return int(a), int(b)\n"
+        ),
+        hint=[
+            "Un nombre d'erreurs dépend du nombre d'enregistrements du vrai locuteur : un locuteur très "
+            "représenté fait de gros nombres même s'il est rarement confondu. Ramenez chaque vrai locuteur à "
+            "la même échelle avant de comparer, puis regardez une paire dans ses deux sens.",
+            "Avec C la matrice : r_ab = C_ab / Σ_k C_ak, la part des enregistrements de a attribués à b ; "
+            "score(a, b) = r_ab + r_ba ; la réponse est la paire a ≠ b de plus grand score.",
+        ],
+        cases=_confusion_cases,
+        check=_check_confused_pair,
     ),
 ]

@@ -260,6 +260,11 @@ WRONG = {
                 "    return 'test' in (protocol['normalisation'], protocol['reglage'], protocol['arret']) \\\n"
                 "        or protocol['graine'] == 'meilleure en test'\n", "normalisation voient le test"),
         "ex7": ("answer_exposure = ex7.lettre(\"température trop basse\")\n", "τ = 1"),
+        "ex8": ("def most_confused_pair(confusion):\n"
+                "    both = confusion + confusion.T\n"
+                "    np.fill_diagonal(both, -1)\n"
+                "    a, b = np.unravel_index(np.argmax(both), both.shape)\n"
+                "    return int(a), int(b)\n", "favorise les locuteurs les plus représentés"),
     },
     "ex10": {
         "ex1": ("def causal_attention(Q, K, V):\n"
