@@ -267,3 +267,15 @@ def test_student_edition_refuses_the_public_repository(capsys):
 ])
 def test_strip_solutions(text, expected):
     assert build_student_edition.strip_solutions(text) == expected
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_every_notebook_has_two_exercises_above_apply(name):
+    """Au moins deux exercices d'analyse, d'évaluation, de conception ou de débogage par cahier."""
+    from lstm_lib.grading.core import HIGHER_LEVELS, LEVELS
+
+    exercises = definition(name).EXERCISES
+    assert all(ex.level in LEVELS and ex.minutes for ex in exercises), [(ex.key, ex.level) for ex in exercises]
+    higher = [f"{ex.key} ({ex.level})" for ex in exercises if ex.level in HIGHER_LEVELS]
+    print(f"{name} : {', '.join(higher)}")
+    assert len(higher) >= 2, higher
