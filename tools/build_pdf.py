@@ -171,8 +171,13 @@ WAIT_RENDERED = """async () => {
         if (window.MathJax && MathJax.startup) await MathJax.startup.promise;
     }
     const views = [...document.querySelectorAll('%s')];
+    // Le chargeur des widgets (tools/widgets-loader.js) ne monte un widget qu'à l'approche du
+    // lecteur : pour le papier, on les monte tous, tout de suite.
+    for (let i = 0; i < 100 && views.length && !window.lstmWidgets; i++) await new Promise(r => setTimeout(r, 100));
+    if (window.lstmWidgets) await window.lstmWidgets.mountAll();
     for (let i = 0; i < 300; i++) {
-        if (views.every(s => s.parentElement.querySelector('.jupyter-widgets, .widget-subarea, img.jupyter-widget')))
+        if (views.every(s => s.parentElement.querySelector(
+                '.jupyter-widgets, .widget-subarea, img.jupyter-widget, .lstm-widget[data-widget]')))
             break;
         await new Promise(r => setTimeout(r, 100));
     }

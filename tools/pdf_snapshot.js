@@ -25,9 +25,9 @@
   for (const script of document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]')) {
     widgets += 1;
     const area = script.parentElement;
-    const view = area.querySelector(".jupyter-widgets, .widget-subarea, .lm-Widget, img.jupyter-widget");
+    const view = area.querySelector('.jupyter-widgets, .widget-subarea, .lm-Widget, img.jupyter-widget, .lstm-widget[data-widget="rendered"]');
     const box = view ? view.getBoundingClientRect() : null;
-    const error = area.querySelector(".jupyter-widgets-error-widget, .widget-error");
+    const error = area.querySelector('.jupyter-widgets-error-widget, .widget-error, .lstm-widget[data-widget="error"]');
     if (!view || error || box.width < 20 || box.height < 20) {
       problems.push(`widget sans rendu : ${short(area.innerText) || "(zone vide)"}`);
     }
