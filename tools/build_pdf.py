@@ -312,6 +312,17 @@ def chapter_pages(pdf: bytes) -> list[tuple[str, int]]:
     ]
 
 
+def _words_in_order(words: list[str], text: str) -> bool:
+    """Vrai si chaque mot de ``words`` se trouve dans ``text``, chacun après le précédent."""
+    position = 0
+    for word in words:
+        found = text.find(word, position)
+        if found < 0:
+            return False
+        position = found + len(word)
+    return True
+
+
 def retitle_outline(pdf: bytes, titles: list[str], metadata: dict[str, str]) -> bytes:
     """Les signets de premier niveau, renommés d'après les titres des pages ; les
     métadonnées du document (titre, auteur, sujet).
@@ -333,9 +344,11 @@ def retitle_outline(pdf: bytes, titles: list[str], metadata: dict[str, str]) -> 
         node = node.get("/Next")
     if len(items) != len(titles):
         raise PdfError(f"{len(items)} signets de premier niveau pour {len(titles)} pages du livre.")
-    squash = lambda text: "".join(str(text).split())  # noqa: E731 (espaces et sauts de ligne à part)
     for item, title in zip(items, titles):
-        if squash(title) not in squash(item["/Title"]):
+        # Chaque mot du titre, à sa place dans le signet : Chromium répète parfois une partie du titre
+        # là où il passe à la ligne (« …dans leApprendre : …dans letemps »), ce qui casse une
+        # comparaison du texte entier, pas celle des mots.
+        if not _words_in_order(title.split(), str(item["/Title"])):
             raise PdfError(f"le signet « {item['/Title']} » ne correspond pas à la page « {title} ».")
         item[NameObject("/Title")] = TextStringObject(title)
     out = io.BytesIO()

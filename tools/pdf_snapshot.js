@@ -25,10 +25,17 @@
   for (const script of document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]')) {
     widgets += 1;
     const area = script.parentElement;
-    const view = area.querySelector('.jupyter-widgets, .widget-subarea, .lm-Widget, img.jupyter-widget, .lstm-widget[data-widget="rendered"]');
+    // Monté par tools/widgets-loader.js : « rendered » (un widget anywidget, qui doit avoir une
+    // taille), « static » (une barre de progression, un texte : rendus sans noyau, tels quels),
+    // « kernel-only » ou « error » (rien d'utile sur papier).
+    const mounted = area.querySelector(".lstm-widget[data-widget]");
+    const state = mounted ? mounted.getAttribute("data-widget") : null;
+    const view = mounted ? (state === "rendered" || state === "static" ? mounted : null)
+      : area.querySelector(".jupyter-widgets, .widget-subarea, .lm-Widget, img.jupyter-widget");
     const box = view ? view.getBoundingClientRect() : null;
-    const error = area.querySelector('.jupyter-widgets-error-widget, .widget-error, .lstm-widget[data-widget="error"]');
-    if (!view || error || box.width < 20 || box.height < 20) {
+    const error = area.querySelector(".jupyter-widgets-error-widget, .widget-error");
+    const tooSmall = box && state !== "static" && (box.width < 20 || box.height < 20);
+    if (!view || error || tooSmall) {
       problems.push(`widget sans rendu : ${short(area.innerText) || "(zone vide)"}`);
     }
     area.classList.add("pdf-widget");
