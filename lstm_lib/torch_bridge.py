@@ -146,6 +146,26 @@ def params_to_torch(params: LSTMParams, module, layer: int = 0, direction: int =
     return module
 
 
+def _batch_major(x, input_size: int, batch_first: bool, where: str):
+    """L'entrée d'un module à la PyTorch, vérifiée et mise en ``(N, T, I)`` (la disposition de
+    ``lstm_forward`` et ``gru_forward``) : ``(x, sans_lot)``. Commun à NumpyLSTM et NumpyGRU."""
+    x = as_float_array(x, "x", where)
+    check_ndim(x, (2, 3), "x", where, "(T, N, I), (N, T, I) avec batch_first, ou (T, I)")
+    if x.shape[-1] != input_size:
+        raise ValueError(
+            f"{where} : la dernière dimension de « x » doit valoir input_size = {input_size}, "
+            f"reçu la forme {x.shape}."
+        )
+    if x.ndim == 2:
+        return x[None], True
+    return (x if batch_first else x.transpose(1, 0, 2)), False
+
+
+def _torch_layout(output, batch_first: bool):
+    """``output`` de ``(N, T, D · H)`` vers la disposition de PyTorch (``(T, N, D · H)`` sans batch_first)."""
+    return np.ascontiguousarray(output if batch_first else output.transpose(1, 0, 2))
+
+
 class NumpyLSTM:
     """Un ``nn.LSTM`` entier refait en numpy, couche par couche et sens par sens.
 
@@ -194,19 +214,7 @@ class NumpyLSTM:
         ``(D · num_layers, N, H)`` — ``batch_first`` ne change pas l'état.
         """
         where = "NumpyLSTM"
-        x = as_float_array(x, "x", where)
-        check_ndim(x, (2, 3), "x", where, "(T, N, I), (N, T, I) avec batch_first, ou (T, I)")
-        if x.shape[-1] != self.input_size:
-            raise ValueError(
-                f"{where} : la dernière dimension de « x » doit valoir input_size = {self.input_size}, "
-                f"reçu la forme {x.shape}."
-            )
-        unbatched = x.ndim == 2
-        # Disposition interne : (N, T, I), celle de lstm_forward.
-        if unbatched:
-            x = x[None]
-        elif not self.batch_first:
-            x = x.transpose(1, 0, 2)
+        x, unbatched = _batch_major(x, self.input_size, self.batch_first, where)
         N = x.shape[0]
         D, H, L = (2 if self.bidirectional else 1), self.hidden_size, self.num_layers
         h0, c0 = self._initial_state(state, N, unbatched, where)
@@ -222,12 +230,9 @@ class NumpyLSTM:
                 outputs.append(trace.h if d == 0 else trace.h[:, ::-1])
                 h_n[k], c_n[k] = h_last, c_last
             layer_input = np.concatenate(outputs, axis=-1)
-        output = layer_input
         if unbatched:
-            return output[0], (h_n[:, 0], c_n[:, 0])
-        if not self.batch_first:
-            output = output.transpose(1, 0, 2)
-        return np.ascontiguousarray(output), (h_n, c_n)
+            return layer_input[0], (h_n[:, 0], c_n[:, 0])
+        return _torch_layout(layer_input, self.batch_first), (h_n, c_n)
 
     def _initial_state(self, state, N, unbatched, where):
         D, H, L = (2 if self.bidirectional else 1), self.hidden_size, self.num_layers
@@ -410,18 +415,7 @@ class NumpyGRU:
         forme ``(D · num_layers, N, H)`` — ``batch_first`` ne change pas l'état.
         """
         where = "NumpyGRU"
-        x = as_float_array(x, "x", where)
-        check_ndim(x, (2, 3), "x", where, "(T, N, I), (N, T, I) avec batch_first, ou (T, I)")
-        if x.shape[-1] != self.input_size:
-            raise ValueError(
-                f"{where} : la dernière dimension de « x » doit valoir input_size = {self.input_size}, "
-                f"reçu la forme {x.shape}."
-            )
-        unbatched = x.ndim == 2
-        if unbatched:
-            x = x[None]
-        elif not self.batch_first:
-            x = x.transpose(1, 0, 2)
+        x, unbatched = _batch_major(x, self.input_size, self.batch_first, where)
         N = x.shape[0]
         D, H, L = (2 if self.bidirectional else 1), self.hidden_size, self.num_layers
         if h0 is None:
@@ -447,9 +441,6 @@ class NumpyGRU:
                 trace, h_n[k] = gru_forward(seq, self.params[layer][d], h0[k])
                 outputs.append(trace.h if d == 0 else trace.h[:, ::-1])
             layer_input = np.concatenate(outputs, axis=-1)
-        output = layer_input
         if unbatched:
-            return output[0], h_n[:, 0]
-        if not self.batch_first:
-            output = output.transpose(1, 0, 2)
-        return np.ascontiguousarray(output), h_n
+            return layer_input[0], h_n[:, 0]
+        return _torch_layout(layer_input, self.batch_first), h_n
