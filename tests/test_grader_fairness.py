@@ -55,10 +55,45 @@ def test_old_format_and_regenerated_ids_get_full_marks_with_a_warning(tmp_path):
     (tmp_path / "ex03_autre_editeur.ipynb").write_text(_regenerated_ids(copies.solved("ex03")), encoding="utf-8")
     rows = _by_copy(grade_paths(sorted(tmp_path.glob("*.ipynb")), GradingOptions(seed=7, jobs=2), progress=False))
     for copy, name in (("ex02_ancien_format.ipynb", "ex02"), ("ex03_autre_editeur.ipynb", "ex03")):
-        assert set(rows[copy]) == {ex.key for ex in definition(name).EXERCISES}
+        print(copy, {k: (r.status, r.message[:300]) for k, r in rows[copy].items()})
+        assert set(rows[copy]) == {ex.key for ex in definition(name).EXERCISES}, rows[copy]
         for row in rows[copy].values():
             assert row.status == "réussi" and row.points == row.max, row
             assert "retrouvée par sa position" in row.message, row
+
+
+def test_a_passing_grader_fault_is_retried_and_a_lasting_one_says_so(tmp_path, monkeypatch):
+    """Une erreur du correcteur lui-même (ressources du système, processus qui ne démarre pas) ne
+    coûte pas sa note à une copie juste : la copie est recorrigée une fois ; une erreur qui dure
+    donne une seule ligne « erreur interne », qui le dit."""
+    from lstm_grader import runner
+
+    copies.write(copies.solved("ex02"), tmp_path / "ex02_juste.ipynb")
+    real, calls = runner.grade_one, []
+
+    def flaky(copy, ctx):
+        calls.append(copy.key)
+        if len(calls) == 1:
+            raise OSError("ressource temporairement indisponible")
+        return real(copy, ctx)
+
+    monkeypatch.setattr(runner, "grade_one", flaky)
+    rows = _by_copy(grade_paths([tmp_path / "ex02_juste.ipynb"], GradingOptions(seed=7, jobs=1), progress=False))
+    print(len(calls), {k: (r.status, r.points) for k, r in rows["ex02_juste.ipynb"].items()})
+    assert len(calls) == 2
+    assert set(rows["ex02_juste.ipynb"]) == {ex.key for ex in definition("ex02").EXERCISES}
+    assert all(r.status == "réussi" and r.points == r.max for r in rows["ex02_juste.ipynb"].values())
+
+    def broken(copy, ctx):
+        calls.append(copy.key)
+        raise OSError("ressource temporairement indisponible")
+
+    calls.clear()
+    monkeypatch.setattr(runner, "grade_one", broken)
+    rows = grade_paths([tmp_path / "ex02_juste.ipynb"], GradingOptions(seed=7, jobs=1), progress=False)
+    print(len(calls), [(r.exercise, r.message) for r in rows])
+    assert len(calls) == 2 and len(rows) == 1 and rows[0].exercise == "—" and rows[0].points == 0
+    assert "erreur interne du correcteur (OSError" in rows[0].message and "2 essais" in rows[0].message
 
 
 def test_slow_legitimate_cells_lose_only_what_did_not_run(tmp_path):

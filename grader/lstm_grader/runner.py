@@ -694,10 +694,20 @@ def grade_paths(paths, options: GradingOptions | None = None, *, progress: bool 
     return grade_copies(copies, options, progress=progress).rows
 
 
-def _safe_grade(copy: Copy, ctx: _Context) -> _Graded:
-    try:
-        return grade_one(copy, ctx)
-    except Exception as exc:  # le lot continue quoi qu'il arrive
-        return _Graded([Row(copy.key, copy.student, "—", 0.0, 0.0, NON_NOTE,
-                            fr(f"erreur interne du correcteur ({type(exc).__name__} : {exc})"), "",
-                            copy.participant)])
+def _safe_grade(copy: Copy, ctx: _Context, attempts: int = 2) -> _Graded:
+    """:func:`grade_one`, qui ne lève jamais : une erreur du correcteur (ressources du système
+    épuisées par le lot, processus qui ne démarre pas) est retentée une fois, avec un dossier neuf,
+    avant de donner la ligne « erreur interne » — une panne passagère ne coûte pas sa note à une
+    copie juste. La copie ne peut pas s'en servir pour être exécutée plus de deux fois."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return grade_one(copy, ctx)
+        except Exception as exc:  # le lot continue quoi qu'il arrive
+            if os.environ.get("LSTM_GRADER_DEBUG"):
+                import traceback
+
+                traceback.print_exc()
+            error = exc
+    return _Graded([Row(copy.key, copy.student, "—", 0.0, 0.0, NON_NOTE,
+                        fr(f"erreur interne du correcteur ({type(error).__name__} : {error}), "
+                           f"{plural(attempts, 'essai')}"), "", copy.participant)])
