@@ -335,3 +335,37 @@ def test_the_longest_or_shortest_option_is_not_the_answer_more_often_than_chance
     rate, chance = wins / len(questions), chance / len(questions)
     print(f"{strategy} option : {rate:.3f} des questions (hasard : {chance:.3f}, {len(questions)} questions)")
     assert rate <= chance + 0.1, (rate, chance)
+
+
+def test_a_right_training_loop_stuck_on_a_plateau_for_one_seed_keeps_its_points():
+    """ex05 ex7 : une boucle juste reste parfois, pour une graine, sur le plateau du chapitre 5 (lecture
+    au dernier pas). Ce tirage est celui où la solution de référence est restée à 66 % (graine secrète
+    d'une CI) : le juge l'entraîne avec deux graines et un succès suffit ; la boucle boguée échoue aux deux."""
+    import zlib
+
+    import numpy as np
+
+    from lstm_lib.grading import ex05
+    from lstm_lib.grading import harvest
+
+    harvest_code = {}
+    exec(harvest.SOURCE, harvest_code)  # la récolte telle qu'elle tourne dans le noyau
+    encode = harvest_code["encode"]
+
+    ex7 = next(ex for ex in exercises_for("ex05") if ex.key == "ex7")
+    rng = np.random.default_rng([9022769410034003004, zlib.crc32(b"eleve07_ex05.ipynb")])
+    spec = {ex.key: ex.make_spec(rng, ex.variant("")) for ex in exercises_for("ex05")}["ex7"]
+    for source, name in ((ex7.solution, "train_and_predict"), (ex05.BUGGY_LOOP, "buggy_train_and_predict")):
+        namespace = {"lstm_lib": lstm_lib}
+        exec(source, namespace)
+        outputs = [namespace[name](*case) for case in spec["cases"]]
+        accuracies = [float(np.mean(out == case.secret)) for out, case in zip(outputs, spec["cases"])]
+        harvested = {"found": True, "callable": True, "watch": "ok", "forbidden_calls": [], "calls": [{"ok": True, "value": encode(out)} for out in outputs]}
+        verdict = ex7.judge(harvested, spec)
+        print(name, accuracies, verdict.statut, verdict.message[:200])
+        if name == "train_and_predict":
+            assert accuracies[0] < 0.9 <= accuracies[1]  # le plateau, puis la seconde graine
+            assert verdict.ok and verdict.points == ex7.points
+        else:
+            assert max(accuracies) < 0.9 and not verdict.ok
+            assert "aucun des 2 essais" in verdict.message

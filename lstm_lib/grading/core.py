@@ -707,6 +707,9 @@ class FunctionExercise(Exercise):
     - ``preview_cases`` (facultatif, avec ``check``) : des entrées d'essai plus petites, de même
       forme, pour le catalogue de l'édition élève (qui ne vérifie que la forme du résultat) ;
       par défaut, ``cases``.
+    - ``any_case`` (facultatif, avec ``check``) : les cas sont des essais indépendants d'une même
+      expérience aléatoire (un entraînement, une graine par cas) ; un cas réussi suffit. Pour ne pas
+      noter la chance : une boucle juste reste parfois sur un plateau pour une graine donnée.
     """
 
     cases: Callable[[np.random.Generator], list] = None
@@ -718,6 +721,7 @@ class FunctionExercise(Exercise):
     judge_data: Callable[[np.random.Generator], Any] | None = None
     parts: tuple | dict = ()
     preview_cases: Callable[[np.random.Generator], list] | None = None
+    any_case: bool = False
 
     def __post_init__(self):
         self.kind = "function"
@@ -816,8 +820,11 @@ class FunctionExercise(Exercise):
                 problems = [self.check(args, got, data) for args, got in zip(cases, results)]
             else:
                 problems = [self.check(args, got) for args, got in zip(cases, results)]
-            if not any(problems):
+            if not any(problems) or (self.any_case and not all(problems)):
                 return self._verdict(True)
+            if self.any_case and len(problems) > 1:
+                return self._verdict(False, FAUX, f"{problems[0]} (et aucun des {len(problems)} essais, "
+                                                  f"une graine chacun, ne réussit)")
             return self._verdict(False, FAUX, self._with_count(next(p for p in problems if p), problems))
         return self.judge_outputs(cases, self.expected_outputs(cases), results)
 
