@@ -140,3 +140,21 @@ def test_reference_solutions_get_full_marks_on_ten_draws(references, name):
              if row.status != "réussi" or row.points != row.max]
     assert wrong == [], f"graine {seed} : {wrong}"
     assert {key for r in draws.values() for key in r} == {ex.key for ex in definition(name).EXERCISES}
+
+
+def test_an_exercise_whose_calls_train_gets_its_own_harvest_time(tmp_path, monkeypatch):
+    """ex05 ex7 entraîne deux fois : sa récolte a son propre délai (``harvest_seconds``) au lieu de celui
+    d'une cellule de récolte ordinaire. Une réponse qui met 2 × 5 s tient dans ce délai (elle est jugée
+    sur son exactitude) ; sans lui, avec 8 s par cellule, elle serait coupée."""
+    nb = copies.solved("ex05")
+    cell = next(c for c in nb.cells if c.get("id") == "reponse-ex7")
+    cell.source = ("import time\nimport numpy as np\n\n\ndef train_and_predict(x_train, y_train, x_test, seed):\n"
+                   "    time.sleep(5)\n    return np.zeros(len(x_test), dtype=int)\n")
+    copies.write(nb, tmp_path / "ex05_lent.ipynb")
+    options = GradingOptions(cell_timeout=8, total_timeout=150, seed=5, jobs=1)
+    ex7 = next(ex for ex in definition("ex05").EXERCISES if ex.key == "ex7")
+    for seconds, expected in ((ex7.harvest_seconds, "il en faut au moins 90"), (None, "délai imparti")):
+        monkeypatch.setattr(ex7, "harvest_seconds", seconds)
+        row = _by_copy(grade_paths([tmp_path / "ex05_lent.ipynb"], options, progress=False))["ex05_lent.ipynb"]["ex7"]
+        print(seconds, row.status, row.message[:160])
+        assert row.points == 0 and expected in row.message, row

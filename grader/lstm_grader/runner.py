@@ -353,6 +353,9 @@ def _execute(notebook: str, exercises, specs, private: Path, ctx: _Context, atte
         "specs": {ex.key: pickle.dumps(kernel_spec(specs[ex.key])) for ex in exercises},
         "cell_timeout": opts.cell_timeout,
         "harvest_timeout": opts.harvest_timeout(),
+        # Les exercices dont les appels sont longs par nature (des entraînements) ont leur propre délai.
+        "harvest_timeouts": {ex.key: max(opts.harvest_timeout(), float(ex.harvest_seconds)) for ex in exercises
+                             if getattr(ex, "harvest_seconds", None)},
         "total_timeout": opts.total_timeout,
         "harvest_reserve": opts.harvest_reserve(),
         "private": str(run),

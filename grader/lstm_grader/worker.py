@@ -286,7 +286,8 @@ def _attempt(job, nb, journal, kernels, skip_cells, skip_keys, attempt, clock, s
                 source = job["harvest_cell"].replace(spec_mark, repr(str(spec_path))).replace(out_mark, repr(str(out_path)))
                 cell = nbformat.v4.new_code_cell(source)
                 try:
-                    error, _ = _run_cell(client, nb, cell, min(job["harvest_timeout"], remaining - 1.0))
+                    limit = job.get("harvest_timeouts", {}).get(key, job["harvest_timeout"])
+                    error, _ = _run_cell(client, nb, cell, min(limit, remaining - 1.0))
                 finally:
                     refused = collect_result(out_path, results / f"{key}.json")
                     try:

@@ -709,7 +709,10 @@ class FunctionExercise(Exercise):
       par défaut, ``cases``.
     - ``any_case`` (facultatif, avec ``check``) : les cas sont des essais indépendants d'une même
       expérience aléatoire (un entraînement, une graine par cas) ; un cas réussi suffit. Pour ne pas
-      noter la chance : une boucle juste reste parfois sur un plateau pour une graine donnée.
+      noter la chance : une boucle juste reste parfois sur un plateau pour une graine donnée ;
+    - ``harvest_seconds`` (facultatif) : le temps que peut prendre la récolte de cet exercice quand
+      ses appels sont longs par nature (des entraînements), au lieu du délai ordinaire d'une cellule
+      de récolte ; jamais au-delà du temps qui reste à la copie.
     """
 
     cases: Callable[[np.random.Generator], list] = None
@@ -722,6 +725,7 @@ class FunctionExercise(Exercise):
     parts: tuple | dict = ()
     preview_cases: Callable[[np.random.Generator], list] | None = None
     any_case: bool = False
+    harvest_seconds: float | None = None
 
     def __post_init__(self):
         self.kind = "function"

@@ -506,6 +506,7 @@ EXERCISES = [
         cases=_loop_cases,
         check=_check_loop,
         any_case=True,
+        harvest_seconds=60,  # deux entraînements de 600 pas : 2 s chacun au repos, 10 s sur une machine chargée
         forbidden=("fit", "SequenceModel"),
     ),
     ChoiceExercise(
