@@ -158,3 +158,28 @@ def test_an_exercise_whose_calls_train_gets_its_own_harvest_time(tmp_path, monke
         row = _by_copy(grade_paths([tmp_path / "ex05_lent.ipynb"], options, progress=False))["ex05_lent.ipynb"]["ex7"]
         print(seconds, row.status, row.message[:160])
         assert row.points == 0 and expected in row.message, row
+
+
+def test_isolated_cases_run_in_a_fresh_kernel_that_sees_only_them(tmp_path, monkeypatch):
+    """``FunctionExercise.isolated`` : les cas désignés sont appelés dans une seconde exécution de la
+    copie, un noyau neuf qui ne reçoit qu'eux (une sonde de causalité que ni un état gardé d'un appel à
+    l'autre ni une lecture des autres cas ne peut déjouer) ; le juge voit les appels dans l'ordre.
+    Réponse d'essai : juste au premier appel de chaque noyau, fausse ensuite."""
+    nb = copies.solved("ex02")
+    cell = next(c for c in nb.cells if c.get("id") == "reponse-ex1")
+    cell.source += ("\n\n_right = forget_gate\n_calls = []\n\n\ndef forget_gate(h_prev, x_t, W_f, b_f):\n"
+                    "    _calls.append(1)\n    f = _right(h_prev, x_t, W_f, b_f)\n"
+                    "    return f if len(_calls) == 1 else 1 - f\n")
+    copies.write(nb, tmp_path / "ex02_etat.ipynb")
+    ex1 = next(ex for ex in definition("ex02").EXERCISES if ex.key == "ex1")
+    draw = ex1.cases
+    monkeypatch.setattr(ex1, "cases", lambda rng: draw(rng)[:2])
+    options = GradingOptions(seed=11, jobs=1)
+    seen = {}
+    for isolated in (None, lambda cases: [1]):
+        monkeypatch.setattr(ex1, "isolated", isolated)
+        row = _by_copy(grade_paths([tmp_path / "ex02_etat.ipynb"], options, progress=False))["ex02_etat.ipynb"]["ex1"]
+        seen[isolated is None] = row
+        print("isolé" if isolated else "un seul noyau", row.status, row.points, row.message[:120])
+    assert seen[True].points == 0 and "1 cas faux sur 2" in seen[True].message  # un seul noyau : le 2e appel est faux
+    assert seen[False].status == "réussi" and seen[False].points == seen[False].max  # chaque cas, premier de son noyau

@@ -649,3 +649,28 @@ def test_ex09_confusion_cases_defeat_every_wrong_reading():
             assert len(right) == 1
             for kind in ("nombres", "nombres, un sens", "taux, un sens", "colonnes"):
                 assert not right & ex09._top_pairs(ex09._pair_scores(confusion, kind))[1], kind
+
+
+def test_split_and_merge_of_isolated_cases_keep_the_order_and_the_call_watch():
+    import json
+
+    from lstm_lib.grading.core import kernel_spec, merge_harvests, split_spec
+
+    spec = {"target": "f", "cases": ["a", "b", "c", "d"], "isolated": [1, 3]}
+    first, second = split_spec(spec)
+    print(first["cases"], second["cases"])
+    assert first["cases"] == ["a", "c"] and second["cases"] == ["b", "d"]
+    assert "isolated" not in kernel_spec(first) and split_spec({"cases": [1]})[1] is None
+
+    def harvest(values, watch="ok"):
+        return json.dumps({"found": True, "callable": True, "watch": watch, "forbidden_calls": [],
+                           "calls": [{"ok": True, "value": v} for v in values]}).encode()
+
+    merged = json.loads(merge_harvests(spec, harvest(["A", "C"]), harvest(["B", "D"])))
+    print(merged["calls"])
+    assert [c["value"] for c in merged["calls"]] == ["A", "B", "C", "D"] and merged["watch"] == "ok"
+    assert json.loads(merge_harvests(spec, harvest(["A", "C"]), harvest(["B", "D"], watch="off")))["watch"] == "altered"
+    assert json.loads(merge_harvests(spec, harvest(["A", "C"]), harvest(["B"])))["calls"] == "récoltes incohérentes"
+    absent = json.dumps({"found": False}).encode()
+    assert merge_harvests(spec, absent, harvest(["B", "D"])) == absent  # la première exécution dit pourquoi
+    assert merge_harvests(spec, harvest(["A", "C"]), absent) == absent  # la seconde aussi

@@ -53,7 +53,7 @@ import numpy as np
 
 from lstm_lib.grading import harvest, usage, variants
 from lstm_lib.grading.core import (ERREUR, INTROUVABLE, NON_NOTE, REUSSI, Exercise, InvalidHarvest, Verdict, fr,
-                                   kernel_spec, plural)
+                                   kernel_spec, merge_harvests, plural, split_spec)
 from lstm_lib.grading.notebook import GRADING_ENV, forbidden_verdict
 from lstm_lib.grading.registry import NOTEBOOKS, exercises_for, identify
 
@@ -488,23 +488,17 @@ def grade_one(copy: Copy, ctx: _Context) -> _Graded:
 
     if to_harvest:
         notebook = _notebook_json(cells, located.index_of, located.fallback)
+        first = {key: split_spec(spec)[0] for key, spec in specs.items()}
         try:
-            run, journal, timed_out, oom = _execute(notebook, to_harvest, specs, private, ctx, 1)
-            if _failed_to_start(journal) and not timed_out:
-                run, journal, timed_out, oom = _execute(notebook, to_harvest, specs, private, ctx, 2)
+            results, journal, timed_out, oom = _execute_and_collect(notebook, to_harvest, first, private, ctx)
         except Exception as exc:  # le lancement lui-même a échoué (ressources du système…)
             verdicts.update({ex.key: Verdict(0.0, ex.points, NON_NOTE,
                                              f"exécution impossible ({type(exc).__name__} : {exc})")
                              for ex in to_harvest})
         else:
-            results = {}
-            for ex in to_harvest:
-                try:
-                    results[ex.key] = read_untrusted(run / "resultats" / f"{ex.key}.json", 16 * 1024 * 1024)
-                except (OSError, UnsafeFile):
-                    pass
-            verdicts.update(_judge_all(cells, located.index_of, to_harvest, specs, results, journal,
-                                       timed_out, oom, ctx.options))
+            verdicts.update(_isolated_calls(cells, located, notebook, to_harvest, specs, results, ctx))
+            verdicts.update(_judge_all(cells, located.index_of, [ex for ex in to_harvest if ex.key not in verdicts],
+                                       specs, results, journal, timed_out, oom, ctx.options))
     private_keys = _private_keys(cahier)
     identity_note = str(summary.get("identity_note") or "") or (ANONYMOUS_NOTE if not identity else "")
     for ex in exercises:
@@ -524,6 +518,52 @@ def grade_one(copy: Copy, ctx: _Context) -> _Graded:
     shutil.rmtree(private, ignore_errors=True)
     return _Graded(_rows(copy, cahier, exercises, verdicts, identity, consulted, private_keys), cahier, answers,
                    identity)
+
+
+def _execute_and_collect(notebook: str, exercises, specs, private: Path, ctx: _Context):
+    """Exécute la copie (un second essai si le noyau n'a pas démarré) ; rend
+    ``(récoltes brutes par exercice, journal, délai total dépassé, mémoire épuisée)``."""
+    run, journal, timed_out, oom = _execute(notebook, exercises, specs, private, ctx, 1)
+    if _failed_to_start(journal) and not timed_out:
+        run, journal, timed_out, oom = _execute(notebook, exercises, specs, private, ctx, 2)
+    results = {}
+    for ex in exercises:
+        try:
+            results[ex.key] = read_untrusted(run / "resultats" / f"{ex.key}.json", 16 * 1024 * 1024)
+        except (OSError, UnsafeFile):
+            pass
+    return results, journal, timed_out, oom
+
+
+def _called(raw: bytes | None) -> bool:
+    """La première exécution a-t-elle appelé la fonction ? (sinon, inutile de ré-exécuter la copie)"""
+    try:
+        harvested = json.loads(raw.decode("utf-8")) if raw else None
+    except (UnicodeDecodeError, ValueError):
+        return False
+    return isinstance(harvested, dict) and isinstance(harvested.get("calls"), list)
+
+
+def _isolated_calls(cells, located, notebook, exercises, specs, results, ctx) -> dict[str, Verdict]:
+    """Les cas isolés (:attr:`FunctionExercise.isolated`) : la copie est ré-exécutée dans un noyau
+    neuf, qui ne reçoit qu'eux ; leurs appels rejoignent ``results`` dans l'ordre des cas. Rend les
+    verdicts des exercices dont cette seconde exécution n'a rien pu récolter."""
+    second = {ex.key: split_spec(specs[ex.key])[1] for ex in exercises if _called(results.get(ex.key))}
+    second = {key: spec for key, spec in second.items() if spec is not None}
+    if not second:
+        return {}
+    todo = [ex for ex in exercises if ex.key in second]
+    try:
+        got, journal, timed_out, oom = _execute_and_collect(notebook, todo, second, ctx.next_dir(), ctx)
+    except Exception as exc:
+        got, journal, timed_out, oom = {}, [{"event": "crash", "error": f"{type(exc).__name__} : {exc}"}], False, False
+    missing = [ex for ex in todo if ex.key not in got]
+    for ex in todo:
+        if ex.key in got:
+            results[ex.key] = merge_harvests(specs[ex.key], results[ex.key], got[ex.key])
+    failed = _judge_all(cells, located.index_of, missing, second, {}, journal, timed_out, oom, ctx.options)
+    return {key: Verdict(0.0, v.max, v.statut, f"seconde exécution, dans un noyau neuf (appels de vérification "
+                                               f"isolés) : {v.message}") for key, v in failed.items()}
 
 
 def _private_verdict(v: Verdict) -> Verdict:

@@ -38,6 +38,7 @@ Règles communes à tous les exercices (écrites une fois, ici) :
 from __future__ import annotations
 
 import ast
+import json
 import math
 import re
 from dataclasses import dataclass, field
@@ -678,7 +679,49 @@ class Exercise:
 
 def kernel_spec(spec: dict) -> dict:
     """Ce que la récolte reçoit d'une spécification : sans les données réservées au juge."""
-    return {k: v for k, v in spec.items() if k != "judge_data"}
+    return {k: v for k, v in spec.items() if k not in ("judge_data", "isolated")}
+
+
+def split_spec(spec: dict) -> tuple[dict, dict | None]:
+    """La spécification de la première exécution, et celle des cas isolés (``spec["isolated"]``,
+    voir :attr:`FunctionExercise.isolated`), à appeler dans un second noyau, neuf, qui ne voit
+    qu'eux ; ``None`` s'il n'y en a pas."""
+    isolated = set(spec.get("isolated") or ())
+    if not isolated:
+        return spec, None
+    cases = spec["cases"]
+    first = {**spec, "cases": [c for k, c in enumerate(cases) if k not in isolated]}
+    second = {**spec, "cases": [c for k, c in enumerate(cases) if k in isolated]}
+    return first, second
+
+
+def merge_harvests(spec: dict, first: bytes, second: bytes) -> bytes:
+    """Les récoltes des deux exécutions (voir :func:`split_spec`) en une seule, les appels remis dans
+    l'ordre des cas : le juge voit ce qu'il verrait d'une seule exécution. La surveillance des appels
+    doit avoir tenu dans les deux. Une récolte illisible rend un résultat que le juge refusera."""
+    try:
+        a, b = json.loads(first.decode("utf-8")), json.loads(second.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return b"{}"
+    if not isinstance(a, dict) or not isinstance(b, dict):
+        return b"{}"
+    calls_a, calls_b = a.get("calls"), b.get("calls")
+    if not isinstance(calls_a, list):
+        return first  # rien d'appelé à la première exécution (réponse absente, pas une fonction…) : elle dit pourquoi
+    if not isinstance(calls_b, list) or not b.get("callable"):
+        return second  # dans le second noyau, la réponse manque ou n'est pas une fonction : il dit pourquoi
+    isolated = set(spec.get("isolated") or ())
+    if len(calls_b) != len(isolated) or len(calls_a) + len(calls_b) != len(spec["cases"]):
+        return json.dumps({**a, "calls": "récoltes incohérentes"}).encode("utf-8")
+    it_a, it_b = iter(calls_a), iter(calls_b)
+    merged = {**a, "calls": [next(it_b) if k in isolated else next(it_a) for k in range(len(spec["cases"]))]}
+    if "watch" in a or "watch" in b:
+        merged["watch"] = "ok" if a.get("watch") == "ok" and b.get("watch") == "ok" else "altered"
+        called = [*(a.get("forbidden_calls") or []), *(b.get("forbidden_calls") or [])]
+        merged["forbidden_calls"] = called if all(isinstance(x, list) for x in
+                                                  (a.get("forbidden_calls") or [], b.get("forbidden_calls") or [])) \
+            else "mal formé"
+    return json.dumps(merged).encode("utf-8")
 
 
 @dataclass
@@ -710,6 +753,11 @@ class FunctionExercise(Exercise):
     - ``any_case`` (facultatif, avec ``check``) : les cas sont des essais indépendants d'une même
       expérience aléatoire (un entraînement, une graine par cas) ; un cas réussi suffit. Pour ne pas
       noter la chance : une boucle juste reste parfois sur un plateau pour une graine donnée ;
+    - ``isolated`` (facultatif) : ``isolated(cases)`` rend les indices des cas à appeler dans un
+      second noyau, neuf, qui ne voit qu'eux (le cahier y est ré-exécuté). Pour une sonde de
+      causalité : dans un même noyau, une réponse qui garde un état d'un appel à l'autre, ou lit
+      d'avance tous les cas sur la pile de la récolte, répondrait aux flux coupés d'après les flux
+      entiers. Le juge voit les appels dans l'ordre des cas, comme d'une seule exécution ;
     - ``harvest_seconds`` (facultatif) : le temps que peut prendre la récolte de cet exercice quand
       ses appels sont longs par nature (des entraînements), au lieu du délai ordinaire d'une cellule
       de récolte ; jamais au-delà du temps qui reste à la copie.
@@ -726,6 +774,7 @@ class FunctionExercise(Exercise):
     preview_cases: Callable[[np.random.Generator], list] | None = None
     any_case: bool = False
     harvest_seconds: float | None = None
+    isolated: Callable[[list], list[int]] | None = None
 
     def __post_init__(self):
         self.kind = "function"
@@ -738,6 +787,8 @@ class FunctionExercise(Exercise):
         spec = self._spec(cases, variant)
         if self.judge_data is not None:
             spec["judge_data"] = self.judge_data(rng)
+        if self.isolated is not None:
+            spec["isolated"] = sorted({int(k) for k in self.isolated(cases)})
         return spec
 
     def _spec(self, cases: list, variant=None) -> dict:
