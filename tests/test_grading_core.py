@@ -674,3 +674,18 @@ def test_split_and_merge_of_isolated_cases_keep_the_order_and_the_call_watch():
     absent = json.dumps({"found": False}).encode()
     assert merge_harvests(spec, absent, harvest(["B", "D"])) == absent  # la première exécution dit pourquoi
     assert merge_harvests(spec, harvest(["A", "C"]), absent) == absent  # la seconde aussi
+
+
+def test_a_shared_draw_gives_every_copy_the_same_secret_inputs(monkeypatch):
+    import numpy as np
+
+    from lstm_grader.runner import draw_specs
+    from lstm_lib.grading import exercises_for
+
+    ex1 = next(ex for ex in exercises_for("ex02") if ex.key == "ex1")
+    first = lambda key: np.asarray(draw_specs(7, "ex02", key, [ex1])["ex1"]["cases"][0][0])  # noqa: E731
+    print(first("alice.ipynb").ravel()[:3], first("bob.ipynb").ravel()[:3])
+    assert not np.array_equal(first("alice.ipynb"), first("bob.ipynb"))  # d'ordinaire, propres à chaque copie
+    monkeypatch.setattr(ex1, "shared_draw", True)
+    assert np.array_equal(first("alice.ipynb"), first("bob.ipynb"))
+    assert not np.array_equal(first("alice.ipynb"), np.asarray(draw_specs(8, "ex02", "alice.ipynb", [ex1])["ex1"]["cases"][0][0]))

@@ -758,6 +758,8 @@ class FunctionExercise(Exercise):
       causalité : dans un même noyau, une réponse qui garde un état d'un appel à l'autre, ou lit
       d'avance tous les cas sur la pile de la récolte, répondrait aux flux coupés d'après les flux
       entiers. Le juge voit les appels dans l'ordre des cas, comme d'une seule exécution ;
+    - ``shared_draw`` (facultatif) : toutes les copies reçoivent les mêmes entrées secrètes (tirées de
+      la seule graine de la correction), pour une note qui ne doit pas dépendre du tirage ;
     - ``harvest_seconds`` (facultatif) : le temps que peut prendre la récolte de cet exercice quand
       ses appels sont longs par nature (des entraînements), au lieu du délai ordinaire d'une cellule
       de récolte ; jamais au-delà du temps qui reste à la copie.
@@ -775,6 +777,7 @@ class FunctionExercise(Exercise):
     any_case: bool = False
     harvest_seconds: float | None = None
     isolated: Callable[[list], list[int]] | None = None
+    shared_draw: bool = False
 
     def __post_init__(self):
         self.kind = "function"
