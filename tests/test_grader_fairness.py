@@ -183,3 +183,17 @@ def test_isolated_cases_run_in_a_fresh_kernel_that_sees_only_them(tmp_path, monk
         print("isolé" if isolated else "un seul noyau", row.status, row.points, row.message[:120])
     assert seen[True].points == 0 and "1 cas faux sur 2" in seen[True].message  # un seul noyau : le 2e appel est faux
     assert seen[False].status == "réussi" and seen[False].points == seen[False].max  # chaque cas, premier de son noyau
+
+
+def test_a_name_left_undefined_by_a_failed_earlier_cell_is_traced_back_to_it(tmp_path):
+    """Quand la cellule de préparation échoue (une erreur, ou son délai sur une machine chargée), les
+    réponses qui s'en servent lèvent NameError : le message dit quelle cellule a échoué avant."""
+    nb = copies.solved("ex06")
+    prep = next(c for c in nb.cells if c.get("id") == "preparation")
+    prep.source = "raise RuntimeError('panne')\n" + prep.source
+    copies.write(nb, tmp_path / "ex06_panne.ipynb")
+    rows = _by_copy(grade_paths([tmp_path / "ex06_panne.ipynb"], GradingOptions(seed=3, jobs=1), progress=False))
+    row = rows["ex06_panne.ipynb"]["ex5"]
+    print(row.status, row.message)
+    number = [c.get("id") for c in nb.cells if c.cell_type == "code"].index("preparation") + 1
+    assert row.points == 0 and f"la cellule de code n° {number}, avant elle, avait échoué (RuntimeError)" in row.message

@@ -687,6 +687,10 @@ def _judge_all(cells, index_of, exercises, specs, results, journal, timed_out, o
                 extra = f"la cellule de réponse a dépassé son délai de {options.cell_timeout:g} s et a été interrompue"
             else:
                 extra = f"la cellule de réponse a levé {ename} : {evalue}"
+                before = [i for i in sorted(cell_errors) if 0 <= i < answer_index and cell_errors[i]]
+                if ename == "NameError" and before:  # un nom qu'aurait dû définir une cellule précédente
+                    extra += (f" ; la cellule de code n° {_code_number(cells, before[0])}, avant elle, avait "
+                              f"échoué ({(list(cell_errors[before[0]]) + [''])[0]})")
             if not (late and budget_msg):
                 verdict = Verdict(verdict.points, verdict.max, verdict.statut, f"{verdict.message} ({extra})")
         if note and not (error and error[0] == "DeadKernel"):
