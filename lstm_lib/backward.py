@@ -35,8 +35,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import as_float_array, check_ndim, check_positive_int, common_dtype
-from .cells import _GATES, LSTMParams, StepRecord, check_params, check_state
+from ._checks import as_float_array, check_ndim, check_params, check_positive_int, check_state, common_dtype
+from .cells import _GATES, QUANTITIES, LSTMParams, StepRecord
 from .sequences import _prepare, lstm_forward
 
 __all__ = [
@@ -285,7 +285,7 @@ def _check_record(record, params, where):
     batch = record.h.shape[0] if record.h.ndim == 2 else None
     expected = (H,) if batch is None else (batch, H)
     arrays = {}
-    for name in ("f", "i", "c_hat", "c", "o", "h", "h_prev", "c_prev", "x_t"):
+    for name in (*QUANTITIES, "h_prev", "c_prev", "x_t"):
         arr = as_float_array(getattr(record, name), f"record.{name}", where)
         want = expected[:-1] + (I,) if name == "x_t" else expected
         if arr.shape != want:
@@ -335,7 +335,7 @@ def lstm_step_backward(record: StepRecord, d_h, d_c, params: LSTMParams) -> Step
     Enchaîne les équations 1 à 9 du module et rend un :class:`StepGrads`.
     """
     where = "lstm_step_backward"
-    params = check_params(params, where)
+    params = check_params(params, LSTMParams, where)
     batch, arrays = _check_record(record, params, where)
     H = params.hidden_size
     d_h = check_state(d_h, "d_h", batch, H, where)
@@ -471,7 +471,7 @@ def lstm_state_jacobians(x, params: LSTMParams, h0=None, c0=None) -> np.ndarray:
     jacobians = np.empty((x.shape[0], 2 * H, 2 * H), x.dtype)
     h_prev, c_prev = h0, c0
     for t in range(x.shape[0]):
-        step = {k: getattr(trace, k)[t] for k in ("f", "i", "c_hat", "c", "o", "h")}
+        step = {k: v[t] for k, v in trace.as_dict().items()}
         record = StepRecord(**{k: np.broadcast_to(v, (2 * H, H)) for k, v in step.items()},
                             x_t=np.broadcast_to(x[t], (2 * H, x.shape[1])),
                             h_prev=np.broadcast_to(h_prev, (2 * H, H)), c_prev=np.broadcast_to(c_prev, (2 * H, H)))

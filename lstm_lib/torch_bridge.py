@@ -19,9 +19,9 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._checks import as_float_array, check_ndim, check_positive_int
-from .cells import LSTMParams, check_params
-from .gru import GRUParams, _check_gru_params, gru_forward
+from ._checks import as_float_array, check_ndim, check_params, check_positive_int
+from .cells import LSTMParams
+from .gru import GRUParams, gru_forward
 from .sequences import lstm_forward
 
 __all__ = [
@@ -118,7 +118,7 @@ def params_to_torch(params: LSTMParams, module, layer: int = 0, direction: int =
     converties dans le dtype du module. Rend le module.
     """
     where = "params_to_torch"
-    params = check_params(params, where)
+    params = check_params(params, LSTMParams, where)
     _check_module(module, where)
     suffix = _suffix(module, layer, direction, where)
     W_ih_t = getattr(module, f"weight_ih{suffix}")
@@ -344,7 +344,7 @@ def gru_params_to_torch(params: GRUParams, module, layer: int = 0, direction: in
     ``bias_ih`` reçoit ``[b_r, b_z, b_n]`` et ``bias_hh`` reçoit ``[0, 0, b_hn]``.
     """
     where = "gru_params_to_torch"
-    params = _check_gru_params(params, where)
+    params = check_params(params, GRUParams, where)
     _check_gru_module(module, where)
     suffix = _suffix(module, layer, direction, where)
     W_ih_t = getattr(module, f"weight_ih{suffix}")
