@@ -8,6 +8,10 @@ PyTorch range les poids d'une couche ``k`` de ``nn.LSTM`` ainsi
 - deux biais ``bias_ih_l{k}`` et ``bias_hh_l{k}`` : notre ``b`` est leur somme ;
 - le sens inverse d'un LSTM bidirectionnel a les mêmes noms suivis de ``_reverse``.
 
+Tout ce que le livre sait de cette disposition est ici, et seulement ici : l'ordre des
+blocs (:func:`gate_rows`), les deux biais (:func:`set_forget_bias`), la conversion
+dans les deux sens (:func:`params_from_torch`, :func:`params_to_torch`, et de même pour le GRU).
+
 Le livre écrit ``W_f · [h_{t−1}, x_t] + b_f`` : c'est la même application que
 ``W_if · x_t + W_hf · h_{t−1} + b_if + b_hf``, avec ``W_f = [W_hf | W_if]``
 (h d'abord).
@@ -25,12 +29,42 @@ from .gru import GRUParams, gru_forward
 from .sequences import lstm_forward
 
 __all__ = [
-    "params_from_torch", "params_to_torch", "NumpyLSTM", "grads_from_torch",
+    "gate_rows", "set_forget_bias", "params_from_torch", "params_to_torch", "NumpyLSTM", "grads_from_torch",
     "gru_params_from_torch", "gru_params_to_torch", "NumpyGRU",
 ]
 
 # Position de chaque porte du livre dans les blocs de PyTorch (ordre i, f, g, o).
 _TORCH_BLOCK = {"i": 0, "f": 1, "c": 2, "o": 3}
+
+
+def gate_rows(gate: str, hidden_size: int) -> slice:
+    """Les lignes d'une porte du livre dans les poids et les biais ``(4H, …)`` d'un ``nn.LSTM``.
+
+    PyTorch empile les portes dans l'ordre i, f, g, o (``g`` est notre candidat ``"c"``) :
+    ``gate_rows("f", H)`` vaut ``slice(H, 2H)``, ``gate_rows("i", H)`` vaut ``slice(0, H)``.
+    """
+    if gate not in _TORCH_BLOCK:
+        raise ValueError(f"gate_rows : « gate » doit valoir \"i\", \"f\", \"c\" ou \"o\", reçu {gate!r}.")
+    k = _TORCH_BLOCK[gate]
+    H = check_positive_int(hidden_size, "hidden_size", "gate_rows")
+    return slice(k * H, (k + 1) * H)
+
+
+def set_forget_bias(lstm: nn.LSTM, value: float = 1.0) -> None:
+    """Règle le biais de la porte d'oubli de toutes les couches d'un ``nn.LSTM``.
+
+    La porte d'oubli occupe les lignes ``gate_rows("f", H)`` = ``[H:2H]`` (ordre i, f, g, o).
+    Le biais effectif est ``bias_ih + bias_hh`` : on met ``value`` dans la tranche de
+    ``bias_ih`` et 0 dans celle de ``bias_hh``, pour que la somme vaille exactement
+    ``value`` (Jozefowicz et al., 2015).
+    """
+    rows = gate_rows("f", lstm.hidden_size)
+    with torch.no_grad():
+        for name, param in lstm.named_parameters():
+            if name.startswith("bias_ih"):
+                param[rows].fill_(value)
+            elif name.startswith("bias_hh"):
+                param[rows].zero_()
 
 
 def _check_module(module, where):
@@ -102,8 +136,8 @@ def params_from_torch(module, layer: int = 0, direction: int = 0) -> LSTMParams:
         else:
             b = np.zeros(4 * H, dtype)
     values = {}
-    for gate, k in _TORCH_BLOCK.items():
-        rows = slice(k * H, (k + 1) * H)
+    for gate in _TORCH_BLOCK:
+        rows = gate_rows(gate, H)
         values[f"W_{gate}"] = np.concatenate([W_hh[rows], W_ih[rows]], axis=1)
         values[f"b_{gate}"] = b[rows].astype(dtype)
     return LSTMParams(**values)
@@ -284,8 +318,8 @@ def grads_from_torch(module, layer: int = 0, direction: int = 0) -> LSTMParams:
                 g_b = bias.grad.detach().cpu().numpy()
                 break
     values = {}
-    for gate, k in _TORCH_BLOCK.items():
-        rows = slice(k * H, (k + 1) * H)
+    for gate in _TORCH_BLOCK:
+        rows = gate_rows(gate, H)
         values[f"W_{gate}"] = np.concatenate([g_hh[rows], g_ih[rows]], axis=1).astype(dtype)
         values[f"b_{gate}"] = g_b[rows].astype(dtype)
     return LSTMParams(**values)
