@@ -28,11 +28,12 @@ from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Patch
 from matplotlib.ticker import FuncFormatter
 
 from ._checks import as_float_array, check_ndim
-from .style import GATE_COLORS, GATE_LABELS
+from .cells import QUANTITIES
+from .style import GATE_COLORS, GATE_LABELS, format_fr
 
 __all__ = ["draw_lstm_cell", "plot_drawers", "plot_memory_update", "CELL_PARTS"]
 
-CELL_PARTS = ("f", "i", "c_hat", "c", "o", "h", "x")
+CELL_PARTS = (*QUANTITIES, "x")  # les six grandeurs d'un pas, puis l'entrée
 """Les chemins du schéma qu'on peut mettre en avant avec ``highlight`` (mêmes clés que ``GATE_COLORS``)."""
 
 _INK = "#222222"       # traits neutres (concaténation, nœuds)
@@ -311,7 +312,7 @@ def draw_lstm_cell(ax=None, *, highlight=None, x_description="[amplitude, distan
 # --------------------------------------------------------------------------
 
 def _french_number(value, _pos=None):
-    return f"{value:.1f}".replace(".", ",").replace("-", "−")
+    return format_fr(value, 1)
 
 
 _MAX_DRAWERS = 16  # au-delà, les barres et leurs valeurs ne se lisent plus
@@ -379,7 +380,7 @@ def plot_drawers(i, c_hat, *, title="La porte d'entrée ouvre les tiroirs de la 
         for x, v in zip(positions, values):
             shown = np.round(v, decimals) + 0.0  # + 0.0 : −0.0 devient 0.0 (voir le chapitre 2)
             offset = 0.06 if v >= 0 else -0.06
-            ax.text(x, v + offset, f"{shown:.{decimals}f}".replace(".", ",").replace("-", "−"), ha="center",
+            ax.text(x, v + offset, format_fr(shown, decimals), ha="center",
                     va="bottom" if v >= 0 else "top", fontsize=11)
         ax.axhline(0, color=_INK, lw=0.9)
         ax.set_title(panel_title, fontsize=12)
@@ -482,7 +483,7 @@ def plot_memory_update(f, c_prev, i, c_hat, *, names=None,
         for x, v in zip(xs, values):
             shown = np.round(v, decimals) + 0.0  # + 0.0 : pas de « −0 » affiché
             ax.text(x, v + (0.03 * top if v >= 0 else -0.03 * top),
-                    f"{shown:.{decimals}f}".replace(".", ",").replace("-", "−"),
+                    format_fr(shown, decimals),
                     ha="center", va="bottom" if v >= 0 else "top", fontsize=9.5)
     ax.axhline(0, color=_INK, lw=0.9)
     ax.set_xticks(positions, names)
