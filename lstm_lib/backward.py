@@ -35,9 +35,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import as_float_array, check_ndim, check_params, check_positive_int, check_state, common_dtype
+from ._checks import (
+    as_float_array,
+    check_ndim,
+    check_params,
+    check_positive_int,
+    check_sequence,
+    check_state,
+    common_dtype,
+)
 from .cells import _GATES, QUANTITIES, LSTMParams, StepRecord
-from .sequences import _prepare, lstm_forward
+from .sequences import lstm_forward
 
 __all__ = [
     "d_output_gate",
@@ -392,7 +400,7 @@ def lstm_backward(x, params: LSTMParams, d_h, h0=None, c0=None, d_h_T=None, d_c_
     ``x``, ``h0``, ``c0``. Le dtype est celui du calcul (float32 ou float64).
     """
     where = "lstm_backward"
-    x, params, h0, c0 = _prepare(x, params, h0, c0, where)
+    x, params, h0, c0 = check_sequence(x, params, LSTMParams, where, h0=h0, c0=c0)
     if truncate is not None:
         truncate = check_positive_int(truncate, "truncate", where)
     trace, _ = lstm_forward(x, params, h0, c0)
@@ -463,7 +471,7 @@ def lstm_state_jacobians(x, params: LSTMParams, h0=None, c0=None) -> np.ndarray:
     where = "lstm_state_jacobians"
     x_arr = as_float_array(x, "x", where)
     check_ndim(x_arr, (2,), "x", where, "(T, I) (une seule séquence, sans lot)")
-    x, params, h0, c0 = _prepare(x_arr, params, h0, c0, where)
+    x, params, h0, c0 = check_sequence(x_arr, params, LSTMParams, where, h0=h0, c0=c0)
     trace, _ = lstm_forward(x, params, h0, c0)
     H = params.hidden_size
     units = np.eye(2 * H, dtype=x.dtype)           # 2H vecteurs unités, traités comme un lot

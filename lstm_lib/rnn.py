@@ -121,11 +121,6 @@ def _check_rnn_step(x_t, h_prev, params, where):
     return x_t.astype(dtype, copy=False), h_prev.astype(dtype, copy=False), params
 
 
-def _prepare(x, params, h0, where):
-    """Les entrées d'un passage RNN sur une séquence, vérifiées une fois (dtype commun)."""
-    return check_sequence(x, params, RNNParams, where, h0=h0)
-
-
 def rnn_forward(x, params: RNNParams, h0=None):
     """Passe une séquence entière dans le RNN : ``h_t = tanh(W · [h_{t−1}, x_t] + b)`` pour chaque ``t``.
 
@@ -134,7 +129,7 @@ def rnn_forward(x, params: RNNParams, h0=None):
     cachés, de forme ``(T, H)`` ou ``(B, T, H)``, et le dernier.
     Redonner ``h_T`` à l'appel suivant prolonge la séquence exactement.
     """
-    x, params, h = _prepare(x, params, h0, "rnn_forward")
+    x, params, h = check_sequence(x, params, RNNParams, "rnn_forward", h0=h0)
     H = params.hidden_size
     W_hT = params.W[:, :H].T
     # La projection de l'entrée ne dépend pas de h : on la calcule pour tous les pas d'un coup.
@@ -165,7 +160,7 @@ def rnn_gradient_norms(x, params: RNNParams, h0=None):
     where = "rnn_gradient_norms"
     x_arr = as_float_array(x, "x", where)
     check_ndim(x_arr, (2,), "x", where, "(T, I) (une seule séquence, sans lot)")
-    x, params, h0 = _prepare(x_arr, params, h0, where)
+    x, params, h0 = check_sequence(x_arr, params, RNNParams, where, h0=h0)
     h_seq, _ = rnn_forward(x, params, h0)
     T, H = h_seq.shape
     W_h = params.W_h

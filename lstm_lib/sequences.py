@@ -21,11 +21,6 @@ from .cells import LSTMParams, LSTMTrace, lstm_loop
 __all__ = ["LSTMTrace", "lstm_forward", "lstm_forward_explicit"]
 
 
-def _prepare(x, params, h0, c0, where):
-    """Les entrées d'un passage LSTM sur une séquence, vérifiées une fois (dtype commun)."""
-    return check_sequence(x, params, LSTMParams, where, h0=h0, c0=c0)
-
-
 def lstm_forward(x, params: LSTMParams, h0=None, c0=None):
     """Passe une séquence entière dans la cellule (chemin rapide).
 
@@ -36,7 +31,10 @@ def lstm_forward(x, params: LSTMParams, h0=None, c0=None):
     exactement : ``lstm_forward(x[k:], params, h_T, c_T)`` continue
     ``lstm_forward(x[:k], params)``.
 
-    Mêmes équations que :func:`lstm_forward_explicit`, organisées pour aller vite :
+    Mêmes équations que :func:`lstm_forward_explicit` (la boucle du livre,
+    :func:`~lstm_lib.cells.lstm_loop`), réorganisées pour aller vite : les chapitres
+    entraînent et comparent des centaines de séquences, et la boucle du livre fait
+    quatre produits matriciels et une vingtaine d'appels numpy par pas. Ce qui change :
 
     - les quatre portes sont empilées (ordre f, i, o, ĉ) et le biais devient
       une colonne de plus : ``W · [h_{t−1}, x_t] + b = W̃ · [h_{t−1}, x_t, 1]``,
@@ -57,7 +55,7 @@ def lstm_forward(x, params: LSTMParams, h0=None, c0=None):
     habituelle, ajouterait une addition par pas ; avec ``I = 2`` elle ne
     fait rien gagner (voir ``benchmarks/bench_lstm_forward.py``).
     """
-    x, params, h, c = _prepare(x, params, h0, c0, "lstm_forward")
+    x, params, h, c = check_sequence(x, params, LSTMParams, "lstm_forward", h0=h0, c0=c0)
     H, I = params.hidden_size, params.input_size
     unbatched = x.ndim == 2
     if unbatched:
@@ -110,5 +108,5 @@ def lstm_forward_explicit(x, params: LSTMParams, h0=None, c0=None):
     lent, mais chaque ligne de la boucle est une équation du texte. Rend
     ``(trace, (h_T, c_T))`` exactement comme :func:`lstm_forward`.
     """
-    x, params, h, c = _prepare(x, params, h0, c0, "lstm_forward_explicit")
+    x, params, h, c = check_sequence(x, params, LSTMParams, "lstm_forward_explicit", h0=h0, c0=c0)
     return lstm_loop(x, params, h, c)
