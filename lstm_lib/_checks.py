@@ -1,4 +1,7 @@
-"""Vérification des entrées : chaque fonction publique passe par ici.
+"""Vérification des entrées : chaque fonction publique passe par ici, une fois, à sa première ligne.
+
+Les appels internes (d'une fonction de la bibliothèque à une autre) ne vérifient plus rien :
+les tableaux y sont déjà propres.
 
 Le but est pédagogique : une entrée mal formée doit produire une erreur en
 français qui dit ce qui était attendu et ce qui est arrivé (forme, type,
