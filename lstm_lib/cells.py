@@ -283,6 +283,21 @@ class CellParams:
         """Nombre de paramètres au format du livre (les éléments de tous les tableaux)."""
         return sum(getattr(self, fl.name).size for fl in fields(self))
 
+    @classmethod
+    def _uniform(cls, input_size, hidden_size, seed, dtype):
+        """L'initialisation de PyTorch, pour chaque champ dans l'ordre : la loi uniforme sur ``[−1/√H, 1/√H]``.
+
+        Vérifie les arguments de ``random`` et rend ``(tableaux en float64, dtype demandé)``.
+        """
+        where = f"{cls.__name__}.random"
+        I = check_positive_int(input_size, "input_size", where)
+        H = check_positive_int(hidden_size, "hidden_size", where)
+        dtype = check_dtype_arg(dtype, where)
+        rng = np.random.default_rng(check_seed(seed, where))
+        k = 1.0 / np.sqrt(H)
+        return {fl.name: rng.uniform(-k, k, size=(H, H + I) if fl.name.startswith("W") else (H,))
+                for fl in fields(cls)}, dtype
+
 
 @dataclass
 class LSTMParams(CellParams):
@@ -316,18 +331,8 @@ class LSTMParams(CellParams):
         ``T`` pas, l'initialisation « chrono » de Tallec et Ollivier (2018)
         tire ``b_f`` dans ``log U(1, T − 1)`` (et ``b_i = −b_f``).
         """
-        where = "LSTMParams.random"
-        I = check_positive_int(input_size, "input_size", where)
-        H = check_positive_int(hidden_size, "hidden_size", where)
-        forget_bias = check_real(forget_bias, "forget_bias", where)
-        dtype = check_dtype_arg(dtype, where)
-        rng = np.random.default_rng(check_seed(seed, where))
-        k = 1.0 / np.sqrt(H)
-        values = {}
-        for g in _GATES:
-            values[f"W_{g}"] = rng.uniform(-k, k, size=(H, H + I))
-            values[f"b_{g}"] = rng.uniform(-k, k, size=(H,))
-        values["b_f"] = values["b_f"] + forget_bias
+        values, dtype = cls._uniform(input_size, hidden_size, seed, dtype)
+        values["b_f"] = values["b_f"] + check_real(forget_bias, "forget_bias", "LSTMParams.random")
         return cls(**{name: v.astype(dtype) for name, v in values.items()})
 
     def stacked(self, gates: str = "fico") -> tuple[np.ndarray, np.ndarray]:

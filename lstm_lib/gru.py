@@ -39,11 +39,8 @@ import numpy as np
 
 from ._checks import (
     as_float_array,
-    check_dtype_arg,
     check_input,
     check_params,
-    check_positive_int,
-    check_seed,
     check_sequence,
     check_state,
     common_dtype,
@@ -150,9 +147,6 @@ def gru_update(z, h_prev, n):
 # Les paramètres
 # --------------------------------------------------------------------------
 
-_WEIGHTS = ("W_r", "W_z", "W_n")
-
-
 @dataclass
 class GRUParams(CellParams):
     """Les poids d'une cellule GRU, au format du livre.
@@ -179,17 +173,8 @@ class GRUParams(CellParams):
         Comme PyTorch, chaque poids et chaque biais suit la loi uniforme sur
         ``[−1/√H, 1/√H]``.
         """
-        where = "GRUParams.random"
-        I = check_positive_int(input_size, "input_size", where)
-        H = check_positive_int(hidden_size, "hidden_size", where)
-        dtype = check_dtype_arg(dtype, where)
-        rng = np.random.default_rng(check_seed(seed, where))
-        k = 1.0 / np.sqrt(H)
-        values = {}
-        for fl in fields(cls):
-            shape = (H, H + I) if fl.name in _WEIGHTS else (H,)
-            values[fl.name] = rng.uniform(-k, k, size=shape).astype(dtype)
-        return cls(**values)
+        values, dtype = cls._uniform(input_size, hidden_size, seed, dtype)
+        return cls(**{name: v.astype(dtype) for name, v in values.items()})
 
     def n_parameters(self) -> int:
         """Nombre de paramètres au format du livre : ``3 · H · (H + I) + 4 · H``.

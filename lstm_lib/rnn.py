@@ -28,13 +28,10 @@ import numpy as np
 
 from ._checks import (
     as_float_array,
-    check_dtype_arg,
     check_input,
     check_ndim,
     check_params,
-    check_positive_int,
     check_real,
-    check_seed,
     check_sequence,
     check_state,
     check_unit_interval,
@@ -83,14 +80,8 @@ class RNNParams(CellParams):
         spectral exactement.
         """
         where = "RNNParams.random"
-        I = check_positive_int(input_size, "input_size", where)
-        H = check_positive_int(hidden_size, "hidden_size", where)
-        seed = check_seed(seed, where)
-        dtype = check_dtype_arg(dtype, where)
-        rng = np.random.default_rng(seed)
-        k = 1.0 / np.sqrt(H)
-        W = rng.uniform(-k, k, size=(H, H + I))
-        b = rng.uniform(-k, k, size=(H,))
+        values, dtype = cls._uniform(input_size, hidden_size, seed, dtype)
+        W, b, H = values["W"], values["b"], values["b"].shape[0]
         if spectral_radius is not None:
             target = check_real(spectral_radius, "spectral_radius", where)
             if target <= 0:
