@@ -200,7 +200,60 @@ def _torch_layout(output, batch_first: bool):
     return np.ascontiguousarray(output if batch_first else output.transpose(1, 0, 2))
 
 
-class NumpyLSTM:
+class _NumpyStack:
+    """Ce que partagent :class:`NumpyLSTM` et :class:`NumpyGRU` : des couches empilées, chacune à un ou deux sens.
+
+    ``params[couche][sens]`` sont les poids d'une cellule au format du livre ; le sens 1 lit
+    la séquence à l'envers, et la sortie d'une couche (les deux sens côte à côte) est
+    l'entrée de la suivante, comme dans PyTorch.
+    """
+
+    def __init__(self, params, input_size: int, hidden_size: int, num_layers: int,
+                 bidirectional: bool, batch_first: bool):
+        self.params = params  # params[couche][sens] : un LSTMParams ou un GRUParams
+        self.input_size = input_size
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.bidirectional = bidirectional
+        self.batch_first = batch_first
+
+    @classmethod
+    def _from_module(cls, module, read_params):
+        directions = 2 if module.bidirectional else 1
+        params = [[read_params(module, layer, d) for d in range(directions)]
+                  for layer in range(module.num_layers)]
+        return cls(params, module.input_size, module.hidden_size, module.num_layers,
+                   module.bidirectional, module.batch_first)
+
+    @property
+    def dtype(self):
+        return self.params[0][0].dtype
+
+    def _layers(self, x, states, forward):
+        """Passe ``x`` ``(N, T, I)`` dans toutes les couches et tous les sens.
+
+        ``states`` : les états de départ, chacun ``(D · num_layers, N, H)`` (``h_0``, et
+        ``c_0`` pour un LSTM) ; ``forward(seq, params, *états)`` rend ``(trace, états finaux)``.
+        Rend la sortie de la dernière couche ``(N, T, D · H)`` et les états finaux empilés.
+        """
+        D, L = (2 if self.bidirectional else 1), self.num_layers
+        dtype = np.result_type(x, states[0], self.dtype)
+        layer_input = x.astype(dtype, copy=False)
+        finals = [np.empty((D * L, x.shape[0], self.hidden_size), dtype) for _ in states]
+        for layer in range(L):
+            outputs = []
+            for d in range(D):
+                k = D * layer + d
+                seq = layer_input if d == 0 else layer_input[:, ::-1]
+                trace, last = forward(seq, self.params[layer][d], *(s[k] for s in states))
+                outputs.append(trace.h if d == 0 else trace.h[:, ::-1])
+                for final, value in zip(finals, last):
+                    final[k] = value
+            layer_input = np.concatenate(outputs, axis=-1)
+        return layer_input, finals
+
+
+class NumpyLSTM(_NumpyStack):
     """Un ``nn.LSTM`` entier refait en numpy, couche par couche et sens par sens.
 
     Construit avec :meth:`from_torch`. ``lstm(x, state)`` rend
@@ -210,15 +263,6 @@ class NumpyLSTM:
     couches n'est pas appliqué.
     """
 
-    def __init__(self, params, input_size: int, hidden_size: int, num_layers: int,
-                 bidirectional: bool, batch_first: bool):
-        self.params = params  # params[couche][sens] : un LSTMParams
-        self.input_size = input_size
-        self.hidden_size = hidden_size
-        self.num_layers = num_layers
-        self.bidirectional = bidirectional
-        self.batch_first = batch_first
-
     @classmethod
     def from_torch(cls, module) -> "NumpyLSTM":
         """Copie les poids de chaque couche et de chaque sens d'un ``nn.LSTM``."""
@@ -227,15 +271,7 @@ class NumpyLSTM:
             raise TypeError(f"{where} : « module » doit être un torch.nn.LSTM, reçu un objet de type "
                             f"{type(module).__name__}.")
         _check_module(module, where)
-        directions = 2 if module.bidirectional else 1
-        params = [[params_from_torch(module, layer, d) for d in range(directions)]
-                  for layer in range(module.num_layers)]
-        return cls(params, module.input_size, module.hidden_size, module.num_layers,
-                   module.bidirectional, module.batch_first)
-
-    @property
-    def dtype(self):
-        return self.params[0][0].dtype
+        return cls._from_module(module, params_from_torch)
 
     def __call__(self, x, state=None):
         """Passe ``x`` dans toutes les couches ; mêmes conventions que ``nn.LSTM.forward``.
@@ -249,21 +285,8 @@ class NumpyLSTM:
         """
         where = "NumpyLSTM"
         x, unbatched = _batch_major(x, self.input_size, self.batch_first, where)
-        N = x.shape[0]
-        D, H, L = (2 if self.bidirectional else 1), self.hidden_size, self.num_layers
-        h0, c0 = self._initial_state(state, N, unbatched, where)
-        dtype = np.result_type(x, h0, self.dtype)
-        layer_input = x.astype(dtype, copy=False)
-        h_n, c_n = np.empty((D * L, N, H), dtype), np.empty((D * L, N, H), dtype)
-        for layer in range(L):
-            outputs = []
-            for d in range(D):
-                k = D * layer + d
-                seq = layer_input if d == 0 else layer_input[:, ::-1]
-                trace, (h_last, c_last) = lstm_forward(seq, self.params[layer][d], h0[k], c0[k])
-                outputs.append(trace.h if d == 0 else trace.h[:, ::-1])
-                h_n[k], c_n[k] = h_last, c_last
-            layer_input = np.concatenate(outputs, axis=-1)
+        h0, c0 = self._initial_state(state, x.shape[0], unbatched, where)
+        layer_input, (h_n, c_n) = self._layers(x, (h0, c0), lstm_forward)
         if unbatched:
             return layer_input[0], (h_n[:, 0], c_n[:, 0])
         return _torch_layout(layer_input, self.batch_first), (h_n, c_n)
@@ -407,7 +430,7 @@ def gru_params_to_torch(params: GRUParams, module, layer: int = 0, direction: in
     return module
 
 
-class NumpyGRU:
+class NumpyGRU(_NumpyStack):
     """Un ``nn.GRU`` entier refait en numpy, couche par couche et sens par sens (le double de :class:`NumpyLSTM`).
 
     Construit avec :meth:`from_torch`. ``gru(x, h0)`` rend ``(output, h_n)``
@@ -416,28 +439,11 @@ class NumpyGRU:
     Équivaut au module en mode évaluation (pas de *dropout* entre couches).
     """
 
-    def __init__(self, params, input_size: int, hidden_size: int, num_layers: int,
-                 bidirectional: bool, batch_first: bool):
-        self.params = params  # params[couche][sens] : un GRUParams
-        self.input_size = input_size
-        self.hidden_size = hidden_size
-        self.num_layers = num_layers
-        self.bidirectional = bidirectional
-        self.batch_first = batch_first
-
     @classmethod
     def from_torch(cls, module) -> "NumpyGRU":
         """Copie les poids de chaque couche et de chaque sens d'un ``nn.GRU``."""
         _check_gru_module(module, "NumpyGRU.from_torch", cell_ok=False)
-        directions = 2 if module.bidirectional else 1
-        params = [[gru_params_from_torch(module, layer, d) for d in range(directions)]
-                  for layer in range(module.num_layers)]
-        return cls(params, module.input_size, module.hidden_size, module.num_layers,
-                   module.bidirectional, module.batch_first)
-
-    @property
-    def dtype(self):
-        return self.params[0][0].dtype
+        return cls._from_module(module, gru_params_from_torch)
 
     def __call__(self, x, h0=None):
         """Passe ``x`` dans toutes les couches ; mêmes conventions que ``nn.GRU.forward``.
@@ -464,17 +470,13 @@ class NumpyGRU:
                 raise ValueError(f"{where} : « h0 » doit avoir la forme (D · num_layers, N, H) = {expected}, "
                                  f"reçu la forme {h0.shape}.")
             h0 = h0[:, None] if unbatched else h0
-        dtype = np.result_type(x, h0, self.dtype)
-        layer_input = x.astype(dtype, copy=False)
-        h_n = np.empty((D * L, N, H), dtype)
-        for layer in range(L):
-            outputs = []
-            for d in range(D):
-                k = D * layer + d
-                seq = layer_input if d == 0 else layer_input[:, ::-1]
-                trace, h_n[k] = gru_forward(seq, self.params[layer][d], h0[k])
-                outputs.append(trace.h if d == 0 else trace.h[:, ::-1])
-            layer_input = np.concatenate(outputs, axis=-1)
+        layer_input, (h_n,) = self._layers(x, (h0,), _gru_forward_states)
         if unbatched:
             return layer_input[0], h_n[:, 0]
         return _torch_layout(layer_input, self.batch_first), h_n
+
+
+def _gru_forward_states(seq, params, h0):
+    """:func:`~lstm_lib.gru.gru_forward`, son état final rendu comme un tuple (celui de ``_layers``)."""
+    trace, h_T = gru_forward(seq, params, h0)
+    return trace, (h_T,)
