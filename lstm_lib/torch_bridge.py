@@ -155,6 +155,15 @@ def params_to_torch(params: LSTMParams, module, layer: int = 0, direction: int =
     params = check_params(params, LSTMParams, where)
     _check_module(module, where)
     suffix = _suffix(module, layer, direction, where)
+    order = sorted(_TORCH_BLOCK, key=_TORCH_BLOCK.get)  # i, f, c, o
+    W = np.concatenate([getattr(params, f"W_{g}") for g in order], axis=0)
+    b = np.concatenate([getattr(params, f"b_{g}") for g in order], axis=0)
+    return _write_cell(module, suffix, params, W, b, np.zeros_like(b), where)
+
+
+def _write_cell(module, suffix, params, W, b_ih, b_hh, where):
+    """Écrit une cellule de PyTorch (LSTM ou GRU) : ``W`` a ses blocs de portes dans l'ordre de PyTorch,
+    les colonnes ``h`` d'abord (``weight_hh``) puis ``x`` (``weight_ih``) ; ``b_ih`` et ``b_hh`` sont les deux biais."""
     W_ih_t = getattr(module, f"weight_ih{suffix}")
     W_hh_t = getattr(module, f"weight_hh{suffix}")
     H, I = module.hidden_size, W_ih_t.shape[1]
@@ -163,10 +172,7 @@ def params_to_torch(params: LSTMParams, module, layer: int = 0, direction: int =
             f"{where} : la cellule visée attend H = {H} et I = {I} ; reçu des paramètres "
             f"avec H = {params.hidden_size} et I = {params.input_size}."
         )
-    order = sorted(_TORCH_BLOCK, key=_TORCH_BLOCK.get)  # i, f, c, o
-    W = np.concatenate([getattr(params, f"W_{g}") for g in order], axis=0)
-    b = np.concatenate([getattr(params, f"b_{g}") for g in order], axis=0)
-    if not module.bias and np.any(b != 0):
+    if not module.bias and (np.any(b_ih != 0) or np.any(b_hh != 0)):
         raise ValueError(
             f"{where} : le module n'a pas de biais (bias=False) mais les biais de « params » "
             f"ne sont pas nuls ; ils seraient perdus."
@@ -175,8 +181,8 @@ def params_to_torch(params: LSTMParams, module, layer: int = 0, direction: int =
         W_hh_t.copy_(torch.from_numpy(np.ascontiguousarray(W[:, :H])))
         W_ih_t.copy_(torch.from_numpy(np.ascontiguousarray(W[:, H:])))
         if module.bias:
-            getattr(module, f"bias_ih{suffix}").copy_(torch.from_numpy(b))
-            getattr(module, f"bias_hh{suffix}").zero_()
+            getattr(module, f"bias_ih{suffix}").copy_(torch.from_numpy(np.ascontiguousarray(b_ih)))
+            getattr(module, f"bias_hh{suffix}").copy_(torch.from_numpy(np.ascontiguousarray(b_hh)))
     return module
 
 
@@ -404,30 +410,11 @@ def gru_params_to_torch(params: GRUParams, module, layer: int = 0, direction: in
     params = check_params(params, GRUParams, where)
     _check_gru_module(module, where)
     suffix = _suffix(module, layer, direction, where)
-    W_ih_t = getattr(module, f"weight_ih{suffix}")
-    W_hh_t = getattr(module, f"weight_hh{suffix}")
-    H, I = module.hidden_size, W_ih_t.shape[1]
-    if (params.hidden_size, params.input_size) != (H, I):
-        raise ValueError(
-            f"{where} : la cellule visée attend H = {H} et I = {I} ; reçu des paramètres "
-            f"avec H = {params.hidden_size} et I = {params.input_size}."
-        )
     W = np.concatenate([params.W_r, params.W_z, params.W_n], axis=0)
-    zeros = np.zeros(H, params.dtype)
+    zeros = np.zeros(params.hidden_size, params.dtype)
     b_ih = np.concatenate([params.b_r, params.b_z, params.b_n])
     b_hh = np.concatenate([zeros, zeros, params.b_hn])
-    if not module.bias and (np.any(b_ih != 0) or np.any(b_hh != 0)):
-        raise ValueError(
-            f"{where} : le module n'a pas de biais (bias=False) mais les biais de « params » "
-            f"ne sont pas nuls ; ils seraient perdus."
-        )
-    with torch.no_grad():
-        W_hh_t.copy_(torch.from_numpy(np.ascontiguousarray(W[:, :H])))
-        W_ih_t.copy_(torch.from_numpy(np.ascontiguousarray(W[:, H:])))
-        if module.bias:
-            getattr(module, f"bias_ih{suffix}").copy_(torch.from_numpy(b_ih))
-            getattr(module, f"bias_hh{suffix}").copy_(torch.from_numpy(b_hh))
-    return module
+    return _write_cell(module, suffix, params, W, b_ih, b_hh, where)
 
 
 class NumpyGRU(_NumpyStack):
