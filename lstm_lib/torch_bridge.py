@@ -115,6 +115,24 @@ def _torch_dtype_to_numpy(dtype, where):
     raise TypeError(f"{where} : les poids du module doivent être en float32 ou float64, reçu {dtype}.")
 
 
+def _read_cell(module, suffix, n_gates, where):
+    """Les poids d'une cellule de PyTorch (LSTM ou GRU) en numpy, dans le dtype du module.
+
+    Rend ``(W_ih, W_hh, b_ih, b_hh, dtype)`` ; sans biais (``bias=False``), deux biais nuls.
+    """
+    with torch.no_grad():
+        W_ih = getattr(module, f"weight_ih{suffix}").detach().cpu()
+        dtype = _torch_dtype_to_numpy(W_ih.dtype, where)
+        W_ih = W_ih.numpy().astype(dtype)
+        W_hh = getattr(module, f"weight_hh{suffix}").detach().cpu().numpy().astype(dtype)
+        if module.bias:
+            b_ih, b_hh = (getattr(module, f"{name}{suffix}").detach().cpu().numpy().astype(dtype)
+                          for name in ("bias_ih", "bias_hh"))
+        else:
+            b_ih = b_hh = np.zeros(n_gates * module.hidden_size, dtype)
+    return W_ih, W_hh, b_ih, b_hh, dtype
+
+
 def params_from_torch(module, layer: int = 0, direction: int = 0) -> LSTMParams:
     """Les poids d'une cellule (une couche, un sens) d'un ``nn.LSTM``, au format du livre.
 
@@ -126,15 +144,8 @@ def params_from_torch(module, layer: int = 0, direction: int = 0) -> LSTMParams:
     _check_module(module, where)
     suffix = _suffix(module, layer, direction, where)
     H = module.hidden_size
-    with torch.no_grad():
-        W_ih = getattr(module, f"weight_ih{suffix}").detach().cpu()
-        W_hh = getattr(module, f"weight_hh{suffix}").detach().cpu()
-        dtype = _torch_dtype_to_numpy(W_ih.dtype, where)
-        W_ih, W_hh = W_ih.numpy().astype(dtype), W_hh.numpy().astype(dtype)
-        if module.bias:
-            b = (getattr(module, f"bias_ih{suffix}") + getattr(module, f"bias_hh{suffix}")).detach().cpu().numpy()
-        else:
-            b = np.zeros(4 * H, dtype)
+    W_ih, W_hh, b_ih, b_hh, dtype = _read_cell(module, suffix, 4, where)
+    b = b_ih + b_hh
     values = {}
     for gate in _TORCH_BLOCK:
         rows = gate_rows(gate, H)
@@ -384,16 +395,7 @@ def gru_params_from_torch(module, layer: int = 0, direction: int = 0) -> GRUPara
     _check_gru_module(module, where)
     suffix = _suffix(module, layer, direction, where)
     H = module.hidden_size
-    with torch.no_grad():
-        W_ih = getattr(module, f"weight_ih{suffix}").detach().cpu()
-        dtype = _torch_dtype_to_numpy(W_ih.dtype, where)
-        W_ih = W_ih.numpy().astype(dtype)
-        W_hh = getattr(module, f"weight_hh{suffix}").detach().cpu().numpy().astype(dtype)
-        if module.bias:
-            b_ih = getattr(module, f"bias_ih{suffix}").detach().cpu().numpy().astype(dtype)
-            b_hh = getattr(module, f"bias_hh{suffix}").detach().cpu().numpy().astype(dtype)
-        else:
-            b_ih = b_hh = np.zeros(3 * H, dtype)
+    W_ih, W_hh, b_ih, b_hh, _ = _read_cell(module, suffix, 3, where)
     rows = {g: slice(k * H, (k + 1) * H) for g, k in _GRU_BLOCK.items()}
     values = {f"W_{g}": np.concatenate([W_hh[rows[g]], W_ih[rows[g]]], axis=1) for g in _GRU_BLOCK}
     values.update(b_r=b_ih[rows["r"]] + b_hh[rows["r"]], b_z=b_ih[rows["z"]] + b_hh[rows["z"]],
