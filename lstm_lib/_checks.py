@@ -89,15 +89,6 @@ def check_ndim(arr: np.ndarray, allowed: tuple[int, ...], name: str, where: str,
         )
 
 
-def check_last_dim(arr: np.ndarray, size: int, name: str, where: str, meaning: str) -> None:
-    """Vérifie la taille de la dernière dimension."""
-    if arr.shape[-1] != size:
-        raise ValueError(
-            f"{where} : la dernière dimension de « {name} » doit valoir {size} ({meaning}), "
-            f"reçu la forme {arr.shape}."
-        )
-
-
 def check_positive_int(value, name: str, where: str, minimum: int = 1) -> int:
     """Vérifie un entier ≥ ``minimum`` (les booléens sont refusés)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
@@ -114,11 +105,6 @@ def check_real(value, name: str, where: str) -> float:
     if not np.isfinite(value):
         raise ValueError(f"{where} : « {name} » doit être un nombre fini, reçu {value}.")
     return float(value)
-
-
-def common_dtype(*arrays: np.ndarray) -> np.dtype:
-    """Le dtype du calcul : float32 si tout est float32, sinon float64."""
-    return np.result_type(*arrays)
 
 
 def check_int_range(value, name: str, where: str, minimum: int, maximum: int) -> tuple[int, int]:
@@ -205,7 +191,11 @@ def check_input(x, params, name: str, ndim: tuple[int, ...], meaning: str, where
     """Une entrée ``x_t`` (un pas) ou ``x`` (une séquence) : nombre de dimensions et taille ``I``."""
     x = as_float_array(x, name, where)
     check_ndim(x, ndim, name, where, meaning)
-    check_last_dim(x, params.input_size, name, where, "la taille d'entrée I des paramètres")
+    if x.shape[-1] != params.input_size:
+        raise ValueError(
+            f"{where} : la dernière dimension de « {name} » doit valoir {params.input_size} "
+            f"(la taille d'entrée I des paramètres), reçu la forme {x.shape}."
+        )
     return x
 
 
@@ -227,7 +217,7 @@ def check_sequence(x, params, cls, where: str, **states):
     shape = (H,) if batch is None else (batch, H)
     states = [np.zeros(shape, x.dtype) if s is None else check_state(s, name, batch, H, where)
               for name, s in states.items()]
-    dtype = common_dtype(x, *states, np.empty(0, params.dtype))
+    dtype = np.result_type(x, *states, np.empty(0, params.dtype))
     if params.dtype != dtype:
         params = params.astype(dtype)
     return (x.astype(dtype, copy=False), params, *(s.astype(dtype, copy=False) for s in states))

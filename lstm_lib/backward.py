@@ -42,7 +42,6 @@ from ._checks import (
     check_positive_int,
     check_sequence,
     check_state,
-    common_dtype,
 )
 from .cells import _GATES, QUANTITIES, LSTMParams, StepRecord
 from .sequences import lstm_forward
@@ -86,7 +85,7 @@ def _elementwise(equation):
         if len({arr.shape for arr in arrays}) != 1:
             detail = ", ".join(f"« {name} » {arr.shape}" for name, arr in zip(names, arrays))
             raise ValueError(f"{where} : tous les arguments doivent avoir la même forme ; reçu {detail}.")
-        dtype = common_dtype(*arrays)
+        dtype = np.result_type(*arrays)
         return equation(*(arr.astype(dtype, copy=False) for arr in arrays))
 
     checked.raw = equation
@@ -225,7 +224,7 @@ def d_concat(d_a, W):
             f"{where} : la dernière dimension de « d_a » doit valoir H = {W.shape[0]}, le nombre de "
             f"lignes de « W » ; reçu d_a {d_a.shape}, W {W.shape}."
         )
-    dtype = common_dtype(d_a, W)
+    dtype = np.result_type(d_a, W)
     return _d_concat(d_a.astype(dtype, copy=False), W.astype(dtype, copy=False))
 
 
@@ -348,7 +347,7 @@ def lstm_step_backward(record: StepRecord, d_h, d_c, params: LSTMParams) -> Step
     H = params.hidden_size
     d_h = check_state(d_h, "d_h", batch, H, where)
     d_c = check_state(d_c, "d_c", batch, H, where)
-    dtype = common_dtype(d_h, d_c, params.W_f, *arrays.values())
+    dtype = np.result_type(d_h, d_c, params.W_f, *arrays.values())
     params = params.astype(dtype) if params.dtype != dtype else params
     r = StepRecord(**{name: arr.astype(dtype, copy=False) for name, arr in arrays.items()})
     gates, d_a = _gate_grads(r, d_h.astype(dtype, copy=False), d_c.astype(dtype, copy=False))

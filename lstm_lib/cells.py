@@ -36,7 +36,6 @@ from ._checks import (
     check_real,
     check_seed,
     check_state,
-    common_dtype,
 )
 
 __all__ = [
@@ -141,7 +140,7 @@ def gate_inputs(where, h_prev, x_t, W, **biases):
                 f"{where} : « {name} » doit avoir la forme (H,) = ({H},), reçu la forme {b.shape}."
             )
         checked.append(b)
-    dtype = common_dtype(h_prev, x_t, W, *checked)
+    dtype = np.result_type(h_prev, x_t, W, *checked)
     return [a.astype(dtype, copy=False) for a in (h_prev, x_t, W, *checked)]
 
 
@@ -192,7 +191,7 @@ def _same_shape(where, **arrays):
         raise ValueError(
             f"{where} : tous les arguments doivent avoir la même forme ; reçu {detail}."
         )
-    dtype = common_dtype(*checked.values())
+    dtype = np.result_type(*checked.values())
     return [v.astype(dtype, copy=False) for v in checked.values()]
 
 
@@ -255,7 +254,7 @@ class CellParams:
                 raise ValueError(
                     f"{where} : « {name} » doit avoir la forme (H,) = ({H},), reçu la forme {arr.shape}."
                 )
-        dtype = common_dtype(*arrays.values())
+        dtype = np.result_type(*arrays.values())
         for name, arr in arrays.items():
             object.__setattr__(self, name, arr.astype(dtype, copy=False))
 
@@ -460,7 +459,7 @@ def _check_step(x_t, h_prev, c_prev, params, where):
     batch = x_t.shape[0] if x_t.ndim == 2 else None
     h_prev = check_state(h_prev, "h_prev", batch, params.hidden_size, where)
     c_prev = check_state(c_prev, "c_prev", batch, params.hidden_size, where)
-    dtype = common_dtype(x_t, h_prev, c_prev, np.empty(0, params.dtype))
+    dtype = np.result_type(x_t, h_prev, c_prev, np.empty(0, params.dtype))
     if params.dtype != dtype:
         params = params.astype(dtype)
     return (*(a.astype(dtype, copy=False) for a in (x_t, h_prev, c_prev)), params)

@@ -43,7 +43,6 @@ from ._checks import (
     check_params,
     check_sequence,
     check_state,
-    common_dtype,
 )
 from .backward import d_sigmoid_input, d_tanh_input, d_weights
 from .cells import CellParams, _sigmoid, gate_inputs
@@ -98,7 +97,7 @@ def _check_candidate(h_prev, x_t, r, W, biases, where):
     r = as_float_array(r, "r", where)
     if r.shape != h_prev.shape:
         raise ValueError(f"{where} : « r » doit avoir la forme de « h_prev », {h_prev.shape} ; reçu la forme {r.shape}.")
-    dtype = common_dtype(h_prev, r)
+    dtype = np.result_type(h_prev, r)
     return [a.astype(dtype, copy=False) for a in (h_prev, x_t, r, W, *biases)]
 
 
@@ -138,7 +137,7 @@ def gru_update(z, h_prev, n):
     if len({a.shape for a in arrays.values()}) != 1:
         detail = ", ".join(f"« {k} » {a.shape}" for k, a in arrays.items())
         raise ValueError(f"{where} : tous les arguments doivent avoir la même forme ; reçu {detail}.")
-    dtype = common_dtype(*arrays.values())
+    dtype = np.result_type(*arrays.values())
     z, h_prev, n = (a.astype(dtype, copy=False) for a in arrays.values())
     return z * h_prev + (1.0 - z) * n
 
@@ -345,7 +344,7 @@ def gru_step_backward(record: GRURecord, d_h, params: GRUParams) -> GRUStepGrads
     batch = record.h.shape[0] if record.h.ndim == 2 else None
     d_h = check_state(d_h, "d_h", batch, H, where)
     p, rec = params, record
-    dtype = common_dtype(d_h, rec.h, p.W_r)
+    dtype = np.result_type(d_h, rec.h, p.W_r)
     h_prev, x_t = rec.h_prev.astype(dtype, copy=False), rec.x_t.astype(dtype, copy=False)
     r, z, n = (a.astype(dtype, copy=False) for a in (rec.r, rec.z, rec.n))
     d_h = d_h.astype(dtype, copy=False)
