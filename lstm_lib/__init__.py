@@ -3,29 +3,45 @@
 Chaque équation d'une cellule LSTM est une fonction numpy, avec l'équation
 dans sa documentation. Importer ``lstm_lib`` n'importe pas PyTorch : seul le
 module :mod:`lstm_lib.torch_bridge` le fait (ainsi que ``models``, ``training``,
-``charlm`` et ``attention``) ; ni aeon, que seul ``realdata.load_japanese_vowels`` importe.
+``saliency``, ``charlm`` et ``attention``) ; ni aeon, que seul ``realdata.load_japanese_vowels`` importe.
 
-Modules, un par idée :
+Modules, un par idée (et leur ordre de lecture) :
 
-- :mod:`lstm_lib.cells` — les équations d'un pas de temps ;
+- :mod:`lstm_lib.cells` — les équations d'un pas de temps, les six grandeurs (``QUANTITIES``)
+  et la boucle du livre (``lstm_loop``) ;
 - :mod:`lstm_lib.sequences` — une séquence entière (chemin explicite et chemin rapide) ;
 - :mod:`lstm_lib.rnn` — le RNN simple, la disparition du gradient, les jacobiennes d'un LSTM ;
 - :mod:`lstm_lib.filters` — la mémoire vue comme un filtre (moyenne mobile, demi-vie) ;
 - :mod:`lstm_lib.metrics` — les mesures sur lesquelles les chapitres concluent, testées sur des cas connus ;
 - :mod:`lstm_lib.data` — les données synthétiques (radar, problème de l'addition, rappel associatif, parité courante) ;
 - :mod:`lstm_lib.plots` — les figures partagées par les chapitres ;
-- :mod:`lstm_lib.widgets` — les widgets interactifs et leurs équivalents statiques ;
+- :mod:`lstm_lib.diagram` — le schéma de la cellule et les « tiroirs » de la mémoire (figures) ;
+- :mod:`lstm_lib.widgets` — les widgets interactifs et leurs équivalents statiques (front-end : ``lstm_lib/front/``) ;
 - :mod:`lstm_lib.style` — une couleur par grandeur, et les nombres écrits à la française (``format_fr``) ;
-- :mod:`lstm_lib.torch_bridge` — le passage des poids entre PyTorch et numpy (importe torch) ;
+- :mod:`lstm_lib.torch_bridge` — tout ce qui touche à la disposition des poids de PyTorch (ordre i, f, g, o,
+  deux biais, ``set_forget_bias``) et le passage des poids dans les deux sens (importe torch) ;
+- :mod:`lstm_lib.models` — le modèle PyTorch des chapitres (couche récurrente, agrégation, couche linéaire ; importe torch) ;
+- :mod:`lstm_lib.training` — la boucle d'entraînement courte et graine des expériences (importe torch) ;
+- :mod:`lstm_lib.saliency` — la saillance dans le temps : de quelles entrées passées la décision dépend (importe torch) ;
 - :mod:`lstm_lib.backward` — la rétropropagation dans le temps, une fonction par équation du gradient ;
 - :mod:`lstm_lib.gru` — le GRU (deux portes, un état), dans la forme de PyTorch et dans celle de Cho et al. ;
 - :mod:`lstm_lib.realdata` — des données réelles (JapaneseVowels, par aeon) et le remplissage d'un lot ;
-- :mod:`lstm_lib.text` — le texte caractère par caractère : vocabulaire, n-gramme, perplexité, température ;
+- :mod:`lstm_lib.text` — le texte caractère par caractère : vocabulaire, n-gramme, perplexité, température
+  (le corpus : ``lstm_lib/textes/``) ;
 - :mod:`lstm_lib.charlm` — un modèle de langue LSTM, caractère par caractère (importe torch) ;
-- :mod:`lstm_lib.attention` — l'auto-attention causale et le coût d'un pas (importe torch).
+- :mod:`lstm_lib.attention` — l'auto-attention causale et le coût d'un pas (importe torch) ;
+- :mod:`lstm_lib.grading` — les exercices notés : une source par cahier (``grading/exNN.py``) et leur correction ;
+- ``lstm_lib._checks`` (interne) — les vérifications des entrées et leurs messages en français, appelées une
+  fois par fonction publique.
+
+Les figures et les widgets exportés ici (``plot_gates_over_time``, ``memory_explorer``…) ne sont
+importés qu'à leur première utilisation : mesuré, ``import lstm_lib`` prend environ 0,2 s, et
+matplotlib avec les widgets en ajouteraient 0,6 à 0,8 (``python -X importtime -c "import lstm_lib"``),
+que ni les calculs ni le correcteur (un processus par copie) n'ont à payer.
 """
 
 from .cells import (
+    QUANTITIES,
     LSTMParams,
     StepRecord,
     candidate,
@@ -51,6 +67,7 @@ from .rnn import (
     rnn_step,
 )
 from .sequences import LSTMTrace, lstm_forward, lstm_forward_explicit
+from .cells import lstm_loop
 from .backward import (
     LSTMGrads,
     StepGrads,

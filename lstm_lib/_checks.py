@@ -1,4 +1,7 @@
-"""Vérification des entrées : chaque fonction publique passe par ici.
+"""Vérification des entrées : chaque fonction publique passe par ici, une fois, à sa première ligne.
+
+Les appels internes (d'une fonction de la bibliothèque à une autre) ne vérifient plus rien :
+les tableaux y sont déjà propres.
 
 Le but est pédagogique : une entrée mal formée doit produire une erreur en
 français qui dit ce qui était attendu et ce qui est arrivé (forme, type,
@@ -86,15 +89,6 @@ def check_ndim(arr: np.ndarray, allowed: tuple[int, ...], name: str, where: str,
         )
 
 
-def check_last_dim(arr: np.ndarray, size: int, name: str, where: str, meaning: str) -> None:
-    """Vérifie la taille de la dernière dimension."""
-    if arr.shape[-1] != size:
-        raise ValueError(
-            f"{where} : la dernière dimension de « {name} » doit valoir {size} ({meaning}), "
-            f"reçu la forme {arr.shape}."
-        )
-
-
 def check_positive_int(value, name: str, where: str, minimum: int = 1) -> int:
     """Vérifie un entier ≥ ``minimum`` (les booléens sont refusés)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
@@ -111,11 +105,6 @@ def check_real(value, name: str, where: str) -> float:
     if not np.isfinite(value):
         raise ValueError(f"{where} : « {name} » doit être un nombre fini, reçu {value}.")
     return float(value)
-
-
-def common_dtype(*arrays: np.ndarray) -> np.dtype:
-    """Le dtype du calcul : float32 si tout est float32, sinon float64."""
-    return np.result_type(*arrays)
 
 
 def check_int_range(value, name: str, where: str, minimum: int, maximum: int) -> tuple[int, int]:
@@ -173,3 +162,62 @@ def check_dtype_arg(dtype, where: str) -> np.dtype:
 def check_seed(seed, where: str) -> int:
     """Une graine : un entier ≥ 0 (les booléens sont refusés)."""
     return check_positive_int(seed, "seed", where, minimum=0)
+
+
+def check_params(params, cls, where: str):
+    """``params`` doit être une instance de ``cls`` (LSTMParams, RNNParams, GRUParams)."""
+    if not isinstance(params, cls):
+        raise TypeError(
+            f"{where} : « params » doit être un {cls.__name__}, reçu un objet de type "
+            f"{type(params).__name__}. Créez-en un avec {cls.__name__}.random(input_size, hidden_size)."
+        )
+    return params
+
+
+def check_state(state, name: str, batch: int | None, H: int, where: str) -> np.ndarray:
+    """Vérifie un état (``h``, ``c``) ou son gradient : ``(H,)`` sans lot, ``(B, H)`` avec."""
+    state = as_float_array(state, name, where)
+    expected = (H,) if batch is None else (batch, H)
+    if state.shape != expected:
+        raise ValueError(
+            f"{where} : « {name} » doit avoir la forme {expected} "
+            f"(taille cachée H = {H}{'' if batch is None else f', lot B = {batch}'}), "
+            f"reçu la forme {state.shape}."
+        )
+    return state
+
+
+def check_input(x, params, name: str, ndim: tuple[int, ...], meaning: str, where: str) -> np.ndarray:
+    """Une entrée ``x_t`` (un pas) ou ``x`` (une séquence) : nombre de dimensions et taille ``I``."""
+    x = as_float_array(x, name, where)
+    check_ndim(x, ndim, name, where, meaning)
+    if x.shape[-1] != params.input_size:
+        raise ValueError(
+            f"{where} : la dernière dimension de « {name} » doit valoir {params.input_size} "
+            f"(la taille d'entrée I des paramètres), reçu la forme {x.shape}."
+        )
+    return x
+
+
+def check_sequence(x, params, cls, where: str, **states):
+    """Les entrées d'un passage sur une séquence (LSTM, RNN, GRU), vérifiées une fois.
+
+    ``x`` de forme ``(T, I)`` ou ``(B, T, I)``, au moins un pas ; chaque état de ``states``
+    (``h0=…``, ``c0=…``) vaut zéro par défaut, sinon de forme ``(H,)`` ou ``(B, H)``. Rend
+    ``x``, les paramètres et les états, tous dans le même dtype.
+    """
+    params = check_params(params, cls, where)
+    x = check_input(x, params, "x", (2, 3), "(T, I) ou (B, T, I)", where)
+    if x.shape[-2] == 0:
+        raise ValueError(
+            f"{where} : la séquence « x » doit compter au moins un pas de temps, reçu la forme {x.shape}."
+        )
+    batch = x.shape[0] if x.ndim == 3 else None
+    H = params.hidden_size
+    shape = (H,) if batch is None else (batch, H)
+    states = [np.zeros(shape, x.dtype) if s is None else check_state(s, name, batch, H, where)
+              for name, s in states.items()]
+    dtype = np.result_type(x, *states, np.empty(0, params.dtype))
+    if params.dtype != dtype:
+        params = params.astype(dtype)
+    return (x.astype(dtype, copy=False), params, *(s.astype(dtype, copy=False) for s in states))

@@ -35,9 +35,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import as_float_array, check_ndim, check_positive_int, common_dtype
-from .cells import _GATES, LSTMParams, StepRecord, check_params, check_state
-from .sequences import _prepare, lstm_forward
+from ._checks import (
+    as_float_array,
+    check_ndim,
+    check_params,
+    check_positive_int,
+    check_sequence,
+    check_state,
+)
+from .cells import _GATES, QUANTITIES, LSTMParams, StepRecord
+from .sequences import lstm_forward
 
 __all__ = [
     "d_output_gate",
@@ -78,7 +85,7 @@ def _elementwise(equation):
         if len({arr.shape for arr in arrays}) != 1:
             detail = ", ".join(f"« {name} » {arr.shape}" for name, arr in zip(names, arrays))
             raise ValueError(f"{where} : tous les arguments doivent avoir la même forme ; reçu {detail}.")
-        dtype = common_dtype(*arrays)
+        dtype = np.result_type(*arrays)
         return equation(*(arr.astype(dtype, copy=False) for arr in arrays))
 
     checked.raw = equation
@@ -217,7 +224,7 @@ def d_concat(d_a, W):
             f"{where} : la dernière dimension de « d_a » doit valoir H = {W.shape[0]}, le nombre de "
             f"lignes de « W » ; reçu d_a {d_a.shape}, W {W.shape}."
         )
-    dtype = common_dtype(d_a, W)
+    dtype = np.result_type(d_a, W)
     return _d_concat(d_a.astype(dtype, copy=False), W.astype(dtype, copy=False))
 
 
@@ -285,7 +292,7 @@ def _check_record(record, params, where):
     batch = record.h.shape[0] if record.h.ndim == 2 else None
     expected = (H,) if batch is None else (batch, H)
     arrays = {}
-    for name in ("f", "i", "c_hat", "c", "o", "h", "h_prev", "c_prev", "x_t"):
+    for name in (*QUANTITIES, "h_prev", "c_prev", "x_t"):
         arr = as_float_array(getattr(record, name), f"record.{name}", where)
         want = expected[:-1] + (I,) if name == "x_t" else expected
         if arr.shape != want:
@@ -335,12 +342,12 @@ def lstm_step_backward(record: StepRecord, d_h, d_c, params: LSTMParams) -> Step
     Enchaîne les équations 1 à 9 du module et rend un :class:`StepGrads`.
     """
     where = "lstm_step_backward"
-    params = check_params(params, where)
+    params = check_params(params, LSTMParams, where)
     batch, arrays = _check_record(record, params, where)
     H = params.hidden_size
     d_h = check_state(d_h, "d_h", batch, H, where)
     d_c = check_state(d_c, "d_c", batch, H, where)
-    dtype = common_dtype(d_h, d_c, params.W_f, *arrays.values())
+    dtype = np.result_type(d_h, d_c, params.W_f, *arrays.values())
     params = params.astype(dtype) if params.dtype != dtype else params
     r = StepRecord(**{name: arr.astype(dtype, copy=False) for name, arr in arrays.items()})
     gates, d_a = _gate_grads(r, d_h.astype(dtype, copy=False), d_c.astype(dtype, copy=False))
@@ -392,7 +399,7 @@ def lstm_backward(x, params: LSTMParams, d_h, h0=None, c0=None, d_h_T=None, d_c_
     ``x``, ``h0``, ``c0``. Le dtype est celui du calcul (float32 ou float64).
     """
     where = "lstm_backward"
-    x, params, h0, c0 = _prepare(x, params, h0, c0, where)
+    x, params, h0, c0 = check_sequence(x, params, LSTMParams, where, h0=h0, c0=c0)
     if truncate is not None:
         truncate = check_positive_int(truncate, "truncate", where)
     trace, _ = lstm_forward(x, params, h0, c0)
@@ -463,7 +470,7 @@ def lstm_state_jacobians(x, params: LSTMParams, h0=None, c0=None) -> np.ndarray:
     where = "lstm_state_jacobians"
     x_arr = as_float_array(x, "x", where)
     check_ndim(x_arr, (2,), "x", where, "(T, I) (une seule séquence, sans lot)")
-    x, params, h0, c0 = _prepare(x_arr, params, h0, c0, where)
+    x, params, h0, c0 = check_sequence(x_arr, params, LSTMParams, where, h0=h0, c0=c0)
     trace, _ = lstm_forward(x, params, h0, c0)
     H = params.hidden_size
     units = np.eye(2 * H, dtype=x.dtype)           # 2H vecteurs unités, traités comme un lot
@@ -471,7 +478,7 @@ def lstm_state_jacobians(x, params: LSTMParams, h0=None, c0=None) -> np.ndarray:
     jacobians = np.empty((x.shape[0], 2 * H, 2 * H), x.dtype)
     h_prev, c_prev = h0, c0
     for t in range(x.shape[0]):
-        step = {k: getattr(trace, k)[t] for k in ("f", "i", "c_hat", "c", "o", "h")}
+        step = {k: v[t] for k, v in trace.as_dict().items()}
         record = StepRecord(**{k: np.broadcast_to(v, (2 * H, H)) for k, v in step.items()},
                             x_t=np.broadcast_to(x[t], (2 * H, x.shape[1])),
                             h_prev=np.broadcast_to(h_prev, (2 * H, H)), c_prev=np.broadcast_to(c_prev, (2 * H, H)))

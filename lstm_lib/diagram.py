@@ -28,11 +28,12 @@ from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Patch
 from matplotlib.ticker import FuncFormatter
 
 from ._checks import as_float_array, check_ndim
-from .style import GATE_COLORS, GATE_LABELS
+from .cells import QUANTITIES, update_memory
+from .style import GATE_COLORS, GATE_LABELS, format_fr
 
 __all__ = ["draw_lstm_cell", "plot_drawers", "plot_memory_update", "CELL_PARTS"]
 
-CELL_PARTS = ("f", "i", "c_hat", "c", "o", "h", "x")
+CELL_PARTS = (*QUANTITIES, "x")  # les six grandeurs d'un pas, puis l'entrée
 """Les chemins du schéma qu'on peut mettre en avant avec ``highlight`` (mêmes clés que ``GATE_COLORS``)."""
 
 _INK = "#222222"       # traits neutres (concaténation, nœuds)
@@ -311,10 +312,31 @@ def draw_lstm_cell(ax=None, *, highlight=None, x_description="[amplitude, distan
 # --------------------------------------------------------------------------
 
 def _french_number(value, _pos=None):
-    return f"{value:.1f}".replace(".", ",").replace("-", "−")
+    return format_fr(value, 1)
 
 
 _MAX_DRAWERS = 16  # au-delà, les barres et leurs valeurs ne se lisent plus
+
+
+def _check_drawers(where, gates, c_hat, decimals, title):
+    """Ce que vérifient les deux figures des tiroirs : 1 à 16 dimensions, portes dans [0, 1],
+    candidat dans [−1, 1], ``decimals`` et ``title``."""
+    H = c_hat.shape[0]
+    if not 1 <= H <= _MAX_DRAWERS:
+        raise ValueError(f"{where} : il faut entre 1 et {_MAX_DRAWERS} dimensions pour une figure "
+                         f"lisible, reçu {H}.")
+    for name, arr in gates.items():
+        if np.any((arr < 0) | (arr > 1)):
+            raise ValueError(f"{where} : « {name} » est une porte (une sigmoïde) et doit être dans "
+                             f"[0, 1], reçu par exemple {arr[(arr < 0) | (arr > 1)][0]}.")
+    if np.any(np.abs(c_hat) > 1):
+        raise ValueError(f"{where} : « c_hat » est un candidat (une tanh) et doit être dans [−1, 1], "
+                         f"reçu par exemple {c_hat[np.abs(c_hat) > 1][0]}.")
+    if isinstance(decimals, bool) or not isinstance(decimals, (int, np.integer)) or not 0 <= decimals <= 6:
+        raise ValueError(f"{where} : « decimals » doit être un entier entre 0 et 6, reçu {decimals!r}.")
+    if title is not None and not isinstance(title, str):
+        raise TypeError(f"{where} : « title » doit être une chaîne ou None, "
+                        f"reçu un objet de type {type(title).__name__}.")
 
 
 def plot_drawers(i, c_hat, *, title="La porte d'entrée ouvre les tiroirs de la mémoire",
@@ -340,21 +362,8 @@ def plot_drawers(i, c_hat, *, title="La porte d'entrée ouvre les tiroirs de la 
     if i.shape != c_hat.shape:
         raise ValueError(f"{where} : « i » et « c_hat » doivent avoir la même longueur ; "
                          f"reçu i de forme {i.shape} et c_hat de forme {c_hat.shape}.")
+    _check_drawers(where, {"i": i}, c_hat, decimals, title)
     H = i.shape[0]
-    if not 1 <= H <= _MAX_DRAWERS:
-        raise ValueError(f"{where} : il faut entre 1 et {_MAX_DRAWERS} dimensions pour une figure "
-                         f"lisible, reçu {H}.")
-    if np.any((i < 0) | (i > 1)):
-        raise ValueError(f"{where} : « i » est une porte (une sigmoïde) et doit être dans [0, 1], "
-                         f"reçu par exemple {i[(i < 0) | (i > 1)][0]}.")
-    if np.any(np.abs(c_hat) > 1):
-        raise ValueError(f"{where} : « c_hat » est un candidat (une tanh) et doit être dans [−1, 1], "
-                         f"reçu par exemple {c_hat[np.abs(c_hat) > 1][0]}.")
-    if isinstance(decimals, bool) or not isinstance(decimals, (int, np.integer)) or not 0 <= decimals <= 6:
-        raise ValueError(f"{where} : « decimals » doit être un entier entre 0 et 6, reçu {decimals!r}.")
-    if title is not None and not isinstance(title, str):
-        raise TypeError(f"{where} : « title » doit être une chaîne ou None, "
-                        f"reçu un objet de type {type(title).__name__}.")
 
     added = i * c_hat
     positions = np.arange(H)
@@ -379,7 +388,7 @@ def plot_drawers(i, c_hat, *, title="La porte d'entrée ouvre les tiroirs de la 
         for x, v in zip(positions, values):
             shown = np.round(v, decimals) + 0.0  # + 0.0 : −0.0 devient 0.0 (voir le chapitre 2)
             offset = 0.06 if v >= 0 else -0.06
-            ax.text(x, v + offset, f"{shown:.{decimals}f}".replace(".", ",").replace("-", "−"), ha="center",
+            ax.text(x, v + offset, format_fr(shown, decimals), ha="center",
                     va="bottom" if v >= 0 else "top", fontsize=11)
         ax.axhline(0, color=_INK, lw=0.9)
         ax.set_title(panel_title, fontsize=12)
@@ -427,34 +436,18 @@ def plot_memory_update(f, c_prev, i, c_hat, *, names=None,
     (fini) ; quatre vecteurs de même longueur (1 à 16). ``names`` : un nom
     par dimension (par défaut « dimension 1 », « dimension 2 »…). Rend la figure.
     """
-    from .cells import update_memory  # import local : cells n'a pas besoin de matplotlib
-
     where = "plot_memory_update"
     f = _check_vector(f, "f", where)
     H = f.shape[0]
     c_prev = _check_vector(c_prev, "c_prev", where, H)
     i = _check_vector(i, "i", where, H)
     c_hat = _check_vector(c_hat, "c_hat", where, H)
-    if not 1 <= H <= _MAX_DRAWERS:
-        raise ValueError(f"{where} : il faut entre 1 et {_MAX_DRAWERS} dimensions pour une figure "
-                         f"lisible, reçu {H}.")
-    for name, arr in (("f", f), ("i", i)):
-        if np.any((arr < 0) | (arr > 1)):
-            raise ValueError(f"{where} : « {name} » est une porte (une sigmoïde) et doit être dans "
-                             f"[0, 1], reçu par exemple {arr[(arr < 0) | (arr > 1)][0]}.")
-    if np.any(np.abs(c_hat) > 1):
-        raise ValueError(f"{where} : « c_hat » est un candidat (une tanh) et doit être dans [−1, 1], "
-                         f"reçu par exemple {c_hat[np.abs(c_hat) > 1][0]}.")
+    _check_drawers(where, {"f": f, "i": i}, c_hat, decimals, title)
     if names is None:
         names = [f"dimension {k + 1}" for k in range(H)]
     elif isinstance(names, str) or len(names) != H or not all(isinstance(n, str) for n in names):
         raise ValueError(f"{where} : « names » doit être une liste de {H} chaînes (une par dimension), "
                          f"reçu {names!r}.")
-    if isinstance(decimals, bool) or not isinstance(decimals, (int, np.integer)) or not 0 <= decimals <= 6:
-        raise ValueError(f"{where} : « decimals » doit être un entier entre 0 et 6, reçu {decimals!r}.")
-    if title is not None and not isinstance(title, str):
-        raise TypeError(f"{where} : « title » doit être une chaîne ou None, "
-                        f"reçu un objet de type {type(title).__name__}.")
 
     zeros = np.zeros(H)
     kept = update_memory(f, c_prev, zeros, zeros)    # f_t ⊙ c_{t−1} (rien d'ajouté)
@@ -482,7 +475,7 @@ def plot_memory_update(f, c_prev, i, c_hat, *, names=None,
         for x, v in zip(xs, values):
             shown = np.round(v, decimals) + 0.0  # + 0.0 : pas de « −0 » affiché
             ax.text(x, v + (0.03 * top if v >= 0 else -0.03 * top),
-                    f"{shown:.{decimals}f}".replace(".", ",").replace("-", "−"),
+                    format_fr(shown, decimals),
                     ha="center", va="bottom" if v >= 0 else "top", fontsize=9.5)
     ax.axhline(0, color=_INK, lw=0.9)
     ax.set_xticks(positions, names)

@@ -39,15 +39,13 @@ import numpy as np
 
 from ._checks import (
     as_float_array,
-    check_dtype_arg,
-    check_last_dim,
-    check_ndim,
-    check_positive_int,
-    check_seed,
-    common_dtype,
+    check_input,
+    check_params,
+    check_sequence,
+    check_state,
 )
 from .backward import d_sigmoid_input, d_tanh_input, d_weights
-from .cells import _check_h_x, _preactivation, _sigmoid, check_state
+from .cells import CellParams, _sigmoid, gate_inputs
 
 __all__ = [
     "GRU_FORMS",
@@ -79,7 +77,8 @@ def reset_gate(h_prev, x_t, W, b):
     Entre 0 et 1, elle dit quelle part de l'état précédent le candidat
     ``n_t`` peut lire : ``r_t ≈ 0`` fait repartir le candidat de l'entrée seule.
     """
-    return _sigmoid(_preactivation(h_prev, x_t, W, b, "reset_gate"))
+    h_prev, x_t, W, b = gate_inputs("reset_gate", h_prev, x_t, W, b=b)
+    return _sigmoid(np.concatenate([h_prev, x_t], axis=-1) @ W.T + b)
 
 
 def update_gate(h_prev, x_t, W, b):
@@ -89,29 +88,17 @@ def update_gate(h_prev, x_t, W, b):
     quelle : ``z_t ≈ 1`` garde ``h_{t−1}`` (le rôle de ``f_t``), ``z_t ≈ 0``
     le remplace par le candidat.
     """
-    return _sigmoid(_preactivation(h_prev, x_t, W, b, "update_gate"))
+    h_prev, x_t, W, b = gate_inputs("update_gate", h_prev, x_t, W, b=b)
+    return _sigmoid(np.concatenate([h_prev, x_t], axis=-1) @ W.T + b)
 
 
 def _check_candidate(h_prev, x_t, r, W, biases, where):
-    h_prev, x_t = _check_h_x(h_prev, x_t, where)
+    h_prev, x_t, W, *biases = gate_inputs(where, h_prev, x_t, W, **biases)
     r = as_float_array(r, "r", where)
-    W = as_float_array(W, "W", where)
-    H, I = h_prev.shape[-1], x_t.shape[-1]
     if r.shape != h_prev.shape:
         raise ValueError(f"{where} : « r » doit avoir la forme de « h_prev », {h_prev.shape} ; reçu la forme {r.shape}.")
-    if W.shape != (H, H + I):
-        raise ValueError(
-            f"{where} : « W » doit avoir la forme (H, H + I) = ({H}, {H + I}) pour h_prev de taille "
-            f"H = {H} et x_t de taille I = {I} ; reçu la forme {W.shape}."
-        )
-    checked = []
-    for name, b in biases.items():
-        b = as_float_array(b, name, where)
-        if b.shape != (H,):
-            raise ValueError(f"{where} : « {name} » doit avoir la forme (H,) = ({H},), reçu la forme {b.shape}.")
-        checked.append(b)
-    dtype = common_dtype(h_prev, x_t, r, W, *checked)
-    return [a.astype(dtype, copy=False) for a in (h_prev, x_t, r, W, *checked)]
+    dtype = np.result_type(h_prev, r)
+    return [a.astype(dtype, copy=False) for a in (h_prev, x_t, r, W, *biases)]
 
 
 def gru_candidate(h_prev, x_t, r, W, b, b_hn):
@@ -150,7 +137,7 @@ def gru_update(z, h_prev, n):
     if len({a.shape for a in arrays.values()}) != 1:
         detail = ", ".join(f"« {k} » {a.shape}" for k, a in arrays.items())
         raise ValueError(f"{where} : tous les arguments doivent avoir la même forme ; reçu {detail}.")
-    dtype = common_dtype(*arrays.values())
+    dtype = np.result_type(*arrays.values())
     z, h_prev, n = (a.astype(dtype, copy=False) for a in arrays.values())
     return z * h_prev + (1.0 - z) * n
 
@@ -159,12 +146,8 @@ def gru_update(z, h_prev, n):
 # Les paramètres
 # --------------------------------------------------------------------------
 
-_WEIGHTS = ("W_r", "W_z", "W_n")
-_BIASES = ("b_r", "b_z", "b_n", "b_hn")
-
-
 @dataclass
-class GRUParams:
+class GRUParams(CellParams):
     """Les poids d'une cellule GRU, au format du livre.
 
     ``W_r``, ``W_z``, ``W_n`` de forme ``(H, H + I)`` sur ``[h_{t−1}, x_t]``
@@ -182,43 +165,6 @@ class GRUParams:
     b_n: np.ndarray
     b_hn: np.ndarray
 
-    def __post_init__(self):
-        where = "GRUParams"
-        arrays = {fl.name: as_float_array(getattr(self, fl.name), fl.name, where) for fl in fields(self)}
-        W_r = arrays["W_r"]
-        check_ndim(W_r, (2,), "W_r", where, "(H, H + I)")
-        H, HI = W_r.shape
-        if HI <= H:
-            raise ValueError(f"{where} : « W_r » doit avoir la forme (H, H + I) avec I ≥ 1, reçu la forme {W_r.shape}.")
-        for name in _WEIGHTS:
-            if arrays[name].shape != (H, HI):
-                raise ValueError(
-                    f"{where} : « {name} » doit avoir la même forme que W_r, {(H, HI)}, "
-                    f"reçu la forme {arrays[name].shape}."
-                )
-        for name in _BIASES:
-            if arrays[name].shape != (H,):
-                raise ValueError(
-                    f"{where} : « {name} » doit avoir la forme (H,) = ({H},), reçu la forme {arrays[name].shape}."
-                )
-        dtype = common_dtype(*arrays.values())
-        for name, arr in arrays.items():
-            object.__setattr__(self, name, arr.astype(dtype, copy=False))
-
-    @property
-    def hidden_size(self) -> int:
-        """``H``, la taille de l'état caché."""
-        return self.W_r.shape[0]
-
-    @property
-    def input_size(self) -> int:
-        """``I``, la taille de l'entrée ``x_t``."""
-        return self.W_r.shape[1] - self.W_r.shape[0]
-
-    @property
-    def dtype(self) -> np.dtype:
-        return self.W_r.dtype
-
     @classmethod
     def random(cls, input_size: int, hidden_size: int, *, seed: int = 0, dtype=np.float64) -> "GRUParams":
         """Des poids tirés au hasard, de façon reproductible.
@@ -226,22 +172,8 @@ class GRUParams:
         Comme PyTorch, chaque poids et chaque biais suit la loi uniforme sur
         ``[−1/√H, 1/√H]``.
         """
-        where = "GRUParams.random"
-        I = check_positive_int(input_size, "input_size", where)
-        H = check_positive_int(hidden_size, "hidden_size", where)
-        dtype = check_dtype_arg(dtype, where)
-        rng = np.random.default_rng(check_seed(seed, where))
-        k = 1.0 / np.sqrt(H)
-        values = {}
-        for fl in fields(cls):
-            shape = (H, H + I) if fl.name in _WEIGHTS else (H,)
-            values[fl.name] = rng.uniform(-k, k, size=shape).astype(dtype)
-        return cls(**values)
-
-    def astype(self, dtype) -> "GRUParams":
-        """Une copie des paramètres dans un autre dtype (float32 ou float64)."""
-        dtype = check_dtype_arg(dtype, "GRUParams.astype")
-        return GRUParams(**{fl.name: getattr(self, fl.name).astype(dtype) for fl in fields(self)})
+        values, dtype = cls._uniform(input_size, hidden_size, seed, dtype)
+        return cls(**{name: v.astype(dtype) for name, v in values.items()})
 
     def n_parameters(self) -> int:
         """Nombre de paramètres au format du livre : ``3 · H · (H + I) + 4 · H``.
@@ -253,25 +185,9 @@ class GRUParams:
         return sum(getattr(self, fl.name).size for fl in fields(self))
 
 
-def _check_gru_params(params, where) -> GRUParams:
-    if not isinstance(params, GRUParams):
-        raise TypeError(
-            f"{where} : « params » doit être un GRUParams, reçu un objet de type "
-            f"{type(params).__name__}. Créez-en un avec GRUParams.random(input_size, hidden_size)."
-        )
-    return params
-
-
-def _check_inputs(x, params, form, where, ndim, meaning):
-    """Les vérifications communes à gru_step et gru_forward : paramètres, forme, entrée."""
-    params = _check_gru_params(params, where)
+def _check_form(form, where):
     if form not in GRU_FORMS:
         raise ValueError(f"{where} : « form » doit valoir \"pytorch\" ou \"cho\", reçu {form!r}.")
-    name = "x_t" if ndim == (1, 2) else "x"  # un pas, ou une séquence
-    x = as_float_array(x, name, where)
-    check_ndim(x, ndim, name, where, meaning)
-    check_last_dim(x, params.input_size, name, where, "la taille d'entrée I des paramètres")
-    return x, params
 
 
 # --------------------------------------------------------------------------
@@ -333,7 +249,9 @@ def gru_step(x_t, h_prev, params: GRUParams, form: str = "pytorch") -> GRURecord
     est le nouvel état.
     """
     where = "gru_step"
-    x_t, params = _check_inputs(x_t, params, form, where, (1, 2), "(I,) ou (B, I)")
+    params = check_params(params, GRUParams, where)
+    _check_form(form, where)
+    x_t = check_input(x_t, params, "x_t", (1, 2), "(I,) ou (B, I)", where)
     batch = x_t.shape[0] if x_t.ndim == 2 else None
     h_prev = check_state(h_prev, "h_prev", batch, params.hidden_size, where)
     p = params
@@ -357,12 +275,9 @@ def gru_forward(x, params: GRUParams, h0=None, form: str = "pytorch"):
     Redonner ``h_T`` à l'appel suivant prolonge la séquence exactement.
     """
     where = "gru_forward"
-    x, params = _check_inputs(x, params, form, where, (2, 3), "(T, I) ou (B, T, I)")
-    if x.shape[-2] == 0:
-        raise ValueError(f"{where} : la séquence « x » doit compter au moins un pas de temps, reçu la forme {x.shape}.")
-    batch = x.shape[0] if x.ndim == 3 else None
-    H = params.hidden_size
-    h = np.zeros((H,) if batch is None else (batch, H), x.dtype) if h0 is None else check_state(h0, "h0", batch, H, where)
+    check_params(params, GRUParams, where)
+    _check_form(form, where)
+    x, params, h = check_sequence(x, params, GRUParams, where, h0=h0)
     records = []
     for t in range(x.shape[-2]):
         record = gru_step(x[..., t, :], h, params, form)
@@ -410,7 +325,7 @@ def gru_step_backward(record: GRURecord, d_h, params: GRUParams) -> GRUStepGrads
     Rend un :class:`GRUStepGrads`.
     """
     where = "gru_step_backward"
-    params = _check_gru_params(params, where)
+    params = check_params(params, GRUParams, where)
     if not isinstance(record, GRURecord):
         raise TypeError(f"{where} : « record » doit être le GRURecord d'un pas, rendu par gru_step ; "
                         f"reçu un objet de type {type(record).__name__}.")
@@ -429,7 +344,7 @@ def gru_step_backward(record: GRURecord, d_h, params: GRUParams) -> GRUStepGrads
     batch = record.h.shape[0] if record.h.ndim == 2 else None
     d_h = check_state(d_h, "d_h", batch, H, where)
     p, rec = params, record
-    dtype = common_dtype(d_h, rec.h, p.W_r)
+    dtype = np.result_type(d_h, rec.h, p.W_r)
     h_prev, x_t = rec.h_prev.astype(dtype, copy=False), rec.x_t.astype(dtype, copy=False)
     r, z, n = (a.astype(dtype, copy=False) for a in (rec.r, rec.z, rec.n))
     d_h = d_h.astype(dtype, copy=False)

@@ -6,7 +6,8 @@ une couche récurrente (``nn.LSTM``, ``nn.RNN`` ou ``nn.GRU``), une agrégation
 chaque pas — puis une couche linéaire.
 
 Les fonctions :func:`pool`, :func:`mask_from_lengths` et
-:func:`set_forget_bias` sont les briques que le chapitre 5 explique une à une.
+:func:`~lstm_lib.torch_bridge.set_forget_bias` (qui vit dans le pont avec PyTorch, avec tout ce qui
+touche à la disposition des poids de PyTorch) sont les briques que le chapitre 5 explique une à une.
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
+from .torch_bridge import set_forget_bias
+
 __all__ = [
     "POOLINGS",
     "pick_device",
     "mask_from_lengths",
     "pool",
-    "set_forget_bias",
     "SequenceModel",
 ]
 
@@ -94,23 +96,6 @@ def pool(output: torch.Tensor, h_n: torch.Tensor, mode: str, lengths=None,
     if mode == "mean":
         return (output * mask).sum(dim=1) / lengths[:, None].to(output.dtype)
     return output.masked_fill(~mask, float("-inf")).amax(dim=1)
-
-
-def set_forget_bias(lstm: nn.LSTM, value: float = 1.0) -> None:
-    """Règle le biais de la porte d'oubli de toutes les couches d'un ``nn.LSTM``.
-
-    PyTorch range les portes dans l'ordre i, f, g, o : la porte d'oubli
-    occupe les lignes ``[H:2H]``. Le biais effectif est ``bias_ih + bias_hh`` :
-    on met ``value`` dans ``bias_ih[H:2H]`` et 0 dans ``bias_hh[H:2H]``, pour
-    que la somme vaille exactement ``value`` (Jozefowicz et al., 2015).
-    """
-    H = lstm.hidden_size
-    with torch.no_grad():
-        for name, param in lstm.named_parameters():
-            if name.startswith("bias_ih"):
-                param[H:2 * H].fill_(value)
-            elif name.startswith("bias_hh"):
-                param[H:2 * H].zero_()
 
 
 class SequenceModel(nn.Module):

@@ -15,13 +15,14 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from ._checks import as_float_array, check_ndim
+from .cells import QUANTITIES
 from .data import RADAR_CLASSES, RadarBatch
 from .sequences import LSTMTrace
 from .style import GATE_COLORS, GATE_LABELS
 
 __all__ = ["plot_gates_over_time", "plot_radar_sequence", "plot_gradient_decay"]
 
-_QUANTITIES = ("f", "i", "c_hat", "c", "o", "h")
+_QUANTITIES = QUANTITIES  # les six grandeurs d'un pas, nommées une fois dans lstm_lib.cells
 _GATE_LIMITS = {"f": (-0.05, 1.05), "i": (-0.05, 1.05), "o": (-0.05, 1.05),
                 "c_hat": (-1.05, 1.05), "h": (-1.05, 1.05)}
 

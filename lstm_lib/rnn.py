@@ -28,16 +28,15 @@ import numpy as np
 
 from ._checks import (
     as_float_array,
-    check_dtype_arg,
-    check_last_dim,
+    check_input,
     check_ndim,
-    check_positive_int,
+    check_params,
     check_real,
-    check_seed,
+    check_sequence,
+    check_state,
     check_unit_interval,
-    common_dtype,
 )
-from .cells import LSTMParams, check_params, check_state, lstm_step
+from .cells import CellParams, LSTMParams, _check_step, lstm_loop
 from .sequences import lstm_forward
 
 __all__ = [
@@ -52,41 +51,11 @@ __all__ = [
 
 
 @dataclass
-class RNNParams:
+class RNNParams(CellParams):
     """Les poids d'un RNN simple : ``W`` de forme ``(H, H + I)`` sur ``[h_{t−1}, x_t]``, ``b`` de forme ``(H,)``."""
 
     W: np.ndarray
     b: np.ndarray
-
-    def __post_init__(self):
-        where = "RNNParams"
-        W = as_float_array(self.W, "W", where)
-        b = as_float_array(self.b, "b", where)
-        check_ndim(W, (2,), "W", where, "(H, H + I)")
-        H, HI = W.shape
-        if HI <= H:
-            raise ValueError(
-                f"{where} : « W » doit avoir la forme (H, H + I) avec I ≥ 1, reçu la forme {W.shape}."
-            )
-        if b.shape != (H,):
-            raise ValueError(f"{where} : « b » doit avoir la forme (H,) = ({H},), reçu la forme {b.shape}.")
-        dtype = common_dtype(W, b)
-        object.__setattr__(self, "W", W.astype(dtype, copy=False))
-        object.__setattr__(self, "b", b.astype(dtype, copy=False))
-
-    @property
-    def hidden_size(self) -> int:
-        """``H``, la taille de l'état caché."""
-        return self.W.shape[0]
-
-    @property
-    def input_size(self) -> int:
-        """``I``, la taille de l'entrée ``x_t``."""
-        return self.W.shape[1] - self.W.shape[0]
-
-    @property
-    def dtype(self) -> np.dtype:
-        return self.W.dtype
 
     @property
     def W_h(self) -> np.ndarray:
@@ -96,11 +65,6 @@ class RNNParams:
     def spectral_radius(self) -> float:
         """Le rayon spectral de ``W_h`` : le plus grand module de ses valeurs propres."""
         return float(np.max(np.abs(np.linalg.eigvals(self.W_h))))
-
-    def astype(self, dtype) -> "RNNParams":
-        """Une copie des paramètres dans un autre dtype (float32 ou float64)."""
-        dtype = check_dtype_arg(dtype, "RNNParams.astype")
-        return RNNParams(W=self.W.astype(dtype), b=self.b.astype(dtype))
 
     @classmethod
     def random(cls, input_size: int, hidden_size: int, *, seed: int = 0,
@@ -116,14 +80,8 @@ class RNNParams:
         spectral exactement.
         """
         where = "RNNParams.random"
-        I = check_positive_int(input_size, "input_size", where)
-        H = check_positive_int(hidden_size, "hidden_size", where)
-        seed = check_seed(seed, where)
-        dtype = check_dtype_arg(dtype, where)
-        rng = np.random.default_rng(seed)
-        k = 1.0 / np.sqrt(H)
-        W = rng.uniform(-k, k, size=(H, H + I))
-        b = rng.uniform(-k, k, size=(H,))
+        values, dtype = cls._uniform(input_size, hidden_size, seed, dtype)
+        W, b, H = values["W"], values["b"], values["b"].shape[0]
         if spectral_radius is not None:
             target = check_real(spectral_radius, "spectral_radius", where)
             if target <= 0:
@@ -133,58 +91,25 @@ class RNNParams:
         return cls(W=W.astype(dtype), b=b.astype(dtype))
 
 
-def _check_rnn_params(params, where) -> RNNParams:
-    if not isinstance(params, RNNParams):
-        raise TypeError(
-            f"{where} : « params » doit être un RNNParams, reçu un objet de type "
-            f"{type(params).__name__}. Créez-en un avec RNNParams.random(input_size, hidden_size)."
-        )
-    return params
-
-
-def _check_state(h, batch, H, where, name="h0"):
-    h = as_float_array(h, name, where)
-    expected = (H,) if batch is None else (batch, H)
-    if h.shape != expected:
-        raise ValueError(
-            f"{where} : « {name} » doit avoir la forme {expected} (taille cachée H = {H}"
-            f"{'' if batch is None else f', lot B = {batch}'}), reçu la forme {h.shape}."
-        )
-    return h
-
-
 def rnn_step(x_t, h_prev, params: RNNParams):
     """Un pas de RNN simple : ``h_t = tanh(W · [h_{t−1}, x_t] + b)``.
 
     ``x_t`` de forme ``(I,)`` ou ``(B, I)`` ; ``h_prev`` de forme ``(H,)`` ou
     ``(B, H)``. Rend ``h_t``, de la forme de ``h_prev``.
     """
-    where = "rnn_step"
-    params = _check_rnn_params(params, where)
-    x_t = as_float_array(x_t, "x_t", where)
-    check_ndim(x_t, (1, 2), "x_t", where, "(I,) ou (B, I)")
-    check_last_dim(x_t, params.input_size, "x_t", where, "la taille d'entrée I des paramètres")
+    x_t, h_prev, p = _check_rnn_step(x_t, h_prev, params, "rnn_step")
+    return np.tanh(np.concatenate([h_prev, x_t], axis=-1) @ p.W.T + p.b)
+
+
+def _check_rnn_step(x_t, h_prev, params, where):
+    params = check_params(params, RNNParams, where)
+    x_t = check_input(x_t, params, "x_t", (1, 2), "(I,) ou (B, I)", where)
     batch = x_t.shape[0] if x_t.ndim == 2 else None
-    h_prev = _check_state(h_prev, batch, params.hidden_size, where, "h_prev")
-    dtype = common_dtype(x_t, h_prev, params.W)
-    hx = np.concatenate([h_prev, x_t], axis=-1).astype(dtype, copy=False)
-    return np.tanh(hx @ params.W.T.astype(dtype, copy=False) + params.b.astype(dtype, copy=False))
-
-
-def _prepare(x, params, h0, where):
-    params = _check_rnn_params(params, where)
-    x = as_float_array(x, "x", where)
-    check_ndim(x, (2, 3), "x", where, "(T, I) ou (B, T, I)")
-    check_last_dim(x, params.input_size, "x", where, "la taille d'entrée I des paramètres")
-    if x.shape[-2] == 0:
-        raise ValueError(
-            f"{where} : la séquence « x » doit compter au moins un pas de temps, reçu la forme {x.shape}."
-        )
-    batch = x.shape[0] if x.ndim == 3 else None
-    H = params.hidden_size
-    h0 = np.zeros((H,) if batch is None else (batch, H), x.dtype) if h0 is None else _check_state(h0, batch, H, where)
-    dtype = common_dtype(x, h0, params.W)
-    return x.astype(dtype, copy=False), params.astype(dtype), h0.astype(dtype, copy=False)
+    h_prev = check_state(h_prev, "h_prev", batch, params.hidden_size, where)
+    dtype = np.result_type(x_t, h_prev, params.dtype)
+    if params.dtype != dtype:
+        params = params.astype(dtype)
+    return x_t.astype(dtype, copy=False), h_prev.astype(dtype, copy=False), params
 
 
 def rnn_forward(x, params: RNNParams, h0=None):
@@ -195,7 +120,7 @@ def rnn_forward(x, params: RNNParams, h0=None):
     cachés, de forme ``(T, H)`` ou ``(B, T, H)``, et le dernier.
     Redonner ``h_T`` à l'appel suivant prolonge la séquence exactement.
     """
-    x, params, h = _prepare(x, params, h0, "rnn_forward")
+    x, params, h = check_sequence(x, params, RNNParams, "rnn_forward", h0=h0)
     H = params.hidden_size
     W_hT = params.W[:, :H].T
     # La projection de l'entrée ne dépend pas de h : on la calcule pour tous les pas d'un coup.
@@ -226,7 +151,7 @@ def rnn_gradient_norms(x, params: RNNParams, h0=None):
     where = "rnn_gradient_norms"
     x_arr = as_float_array(x, "x", where)
     check_ndim(x_arr, (2,), "x", where, "(T, I) (une seule séquence, sans lot)")
-    x, params, h0 = _prepare(x_arr, params, h0, where)
+    x, params, h0 = check_sequence(x_arr, params, RNNParams, where, h0=h0)
     h_seq, _ = rnn_forward(x, params, h0)
     T, H = h_seq.shape
     W_h = params.W_h
@@ -288,15 +213,15 @@ def lstm_step_jacobian(x_t, h_prev, c_prev, params: LSTMParams):
     ``[[∂h_t/∂h_{t−1}, ∂h_t/∂c_{t−1}], [∂c_t/∂h_{t−1}, ∂c_t/∂c_{t−1}]]``.
     """
     where = "lstm_step_jacobian"
-    params = check_params(params, where)
-    x_t = as_float_array(x_t, "x_t", where)
-    check_ndim(x_t, (1,), "x_t", where, "(I,) (un seul exemple, sans lot)")
-    check_last_dim(x_t, params.input_size, "x_t", where, "la taille d'entrée I des paramètres")
+    check_input(x_t, check_params(params, LSTMParams, where), "x_t", (1,), "(I,) (un seul exemple, sans lot)", where)
+    x_t, h_prev, c_prev, params = _check_step(x_t, h_prev, c_prev, params, where)
+    return _step_jacobian(x_t, h_prev, c_prev, params)
+
+
+def _step_jacobian(x_t, h_prev, c_prev, params):
     H = params.hidden_size
-    h_prev = check_state(h_prev, "h_prev", None, H, where)
-    c_prev = check_state(c_prev, "c_prev", None, H, where)
-    step = lstm_step(x_t, h_prev, c_prev, params)
-    f, i, c_hat, o, c = step.f, step.i, step.c_hat, step.o, step.c
+    trace, _ = lstm_loop(x_t[None], params, h_prev, c_prev)
+    f, i, c_hat, c, o, _ = (v[0] for v in trace.as_dict().values())
     W_fh, W_ih, W_ch, W_oh = (getattr(params, f"W_{g}")[:, :H] for g in ("f", "i", "c", "o"))
     tanh_c = np.tanh(c)
     dc_dh = ((c_prev * f * (1 - f))[:, None] * W_fh
@@ -317,7 +242,6 @@ def lstm_memory_gradient_norms(x, params: LSTMParams, h0=None, c0=None):
     ``J_t`` est la jacobienne d'un pas (:func:`lstm_step_jacobian`), et
     ``∂c_T/∂c_{T−k}`` en est le bloc (mémoire, mémoire) : la dérivée par rapport à
     ``c_{T−k}``, ``h_{T−k}`` fixé, tous les chemins compris. Contrairement au
-
     chemin direct ``f_{T−k+1} ⊙ … ⊙ f_T`` (:func:`lstm_cell_path_gradient`),
     ce produit compte aussi les chemins qui passent par ``h`` et par les
     portes : il peut décroître bien plus vite que le chemin direct, ou croître.
@@ -327,22 +251,19 @@ def lstm_memory_gradient_norms(x, params: LSTMParams, h0=None, c0=None):
     et ``norms[k]`` la norme spectrale de ``∂c_T/∂c_{T−k}`` (``norms[0] = 1``).
     """
     where = "lstm_memory_gradient_norms"
-    params = check_params(params, where)
-    x = as_float_array(x, "x", where)
-    check_ndim(x, (2,), "x", where, "(T, I) (une seule séquence, sans lot)")
+    params = check_params(params, LSTMParams, where)
+    check_ndim(as_float_array(x, "x", where), (2,), "x", where, "(T, I) (une seule séquence, sans lot)")
+    x, params, h0, c0 = check_sequence(x, params, LSTMParams, where, h0=h0, c0=c0)
     trace, _ = lstm_forward(x, params, h0, c0)
     T, H = trace.c.shape
     dtype = trace.c.dtype
-    h0 = np.zeros(H, dtype) if h0 is None else check_state(h0, "h0", None, H, where)
-    c0 = np.zeros(H, dtype) if c0 is None else check_state(c0, "c0", None, H, where)
-    h_prev = np.concatenate([h0[None].astype(dtype), trace.h[:-1]])  # h_{t−1} pour t = 0, …, T − 1
-    c_prev = np.concatenate([c0[None].astype(dtype), trace.c[:-1]])
-    params = params.astype(dtype)
+    h_prev = np.concatenate([h0[None], trace.h[:-1]])  # h_{t−1} pour t = 0, …, T − 1
+    c_prev = np.concatenate([c0[None], trace.c[:-1]])
     product = np.eye(2 * H, dtype=dtype)  # ∂s_T/∂s_T
     norms = np.empty(T, dtype=dtype)
     for k in range(T):
         norms[k] = np.linalg.norm(product[H:, H:], 2)
         # On remonte d'un pas : multiplier à droite par la jacobienne du pas T − k.
         t = T - 1 - k
-        product = product @ lstm_step_jacobian(x[t].astype(dtype), h_prev[t], c_prev[t], params)
+        product = product @ _step_jacobian(x[t], h_prev[t], c_prev[t], params)
     return np.arange(T), norms

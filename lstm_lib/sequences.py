@@ -2,61 +2,23 @@
 
 Deux chemins qui donnent le même résultat (c'est testé) :
 
-- :func:`lstm_forward_explicit` appelle :func:`~lstm_lib.cells.lstm_step` à
-  chaque pas — c'est le chemin pédagogique, qui se lit comme le texte ;
+- :func:`lstm_forward_explicit` est la boucle du livre (:func:`~lstm_lib.cells.lstm_loop`) :
+  les six équations dans le corps d'une boucle sur le temps, qui se lisent comme le texte.
+  Le chapitre 3 l'affiche et l'exécute ;
 - :func:`lstm_forward` fait le même calcul plus vite : un seul produit
   matriciel par pas pour les quatre portes, sur ``[h_{t−1}, x_t, 1]`` dont
-  les entrées sont rangées avant la boucle.
+  les entrées sont rangées avant la boucle. Personne n'a besoin de la lire
+  pour suivre le livre.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
-from ._checks import as_float_array, check_last_dim, check_ndim, common_dtype
-from .cells import LSTMParams, check_params, check_state, lstm_step
+from ._checks import check_sequence
+from .cells import LSTMParams, LSTMTrace, lstm_loop
 
 __all__ = ["LSTMTrace", "lstm_forward", "lstm_forward_explicit"]
-
-
-@dataclass(frozen=True)
-class LSTMTrace:
-    """Chaque intermédiaire à chaque pas de temps.
-
-    Chaque champ (``f, i, c_hat, c, o, h``) a la forme ``(T, H)`` pour une
-    entrée ``(T, I)``, ou ``(B, T, H)`` pour un lot ``(B, T, I)`` : l'axe du
-    temps est toujours l'avant-dernier.
-    """
-
-    f: np.ndarray
-    i: np.ndarray
-    c_hat: np.ndarray
-    c: np.ndarray
-    o: np.ndarray
-    h: np.ndarray
-
-    def as_dict(self) -> dict[str, np.ndarray]:
-        return {name: getattr(self, name) for name in ("f", "i", "c_hat", "c", "o", "h")}
-
-
-def _prepare(x, params, h0, c0, where):
-    params = check_params(params, where)
-    x = as_float_array(x, "x", where)
-    check_ndim(x, (2, 3), "x", where, "(T, I) ou (B, T, I)")
-    check_last_dim(x, params.input_size, "x", where, "la taille d'entrée I des paramètres")
-    if x.shape[-2] == 0:
-        raise ValueError(f"{where} : la séquence « x » doit compter au moins un pas de temps, reçu la forme {x.shape}.")
-    batch = x.shape[0] if x.ndim == 3 else None
-    H = params.hidden_size
-    state_shape = (H,) if batch is None else (batch, H)
-    h0 = np.zeros(state_shape, x.dtype) if h0 is None else check_state(h0, "h0", batch, H, where)
-    c0 = np.zeros(state_shape, x.dtype) if c0 is None else check_state(c0, "c0", batch, H, where)
-    dtype = common_dtype(x, h0, c0, params.W_f)
-    if params.dtype != dtype:
-        params = params.astype(dtype)
-    return x.astype(dtype, copy=False), params, h0.astype(dtype, copy=False), c0.astype(dtype, copy=False)
 
 
 def lstm_forward(x, params: LSTMParams, h0=None, c0=None):
@@ -69,7 +31,10 @@ def lstm_forward(x, params: LSTMParams, h0=None, c0=None):
     exactement : ``lstm_forward(x[k:], params, h_T, c_T)`` continue
     ``lstm_forward(x[:k], params)``.
 
-    Mêmes équations que :func:`lstm_forward_explicit`, organisées pour aller vite :
+    Mêmes équations que :func:`lstm_forward_explicit` (la boucle du livre,
+    :func:`~lstm_lib.cells.lstm_loop`), réorganisées pour aller vite : les chapitres
+    entraînent et comparent des centaines de séquences, et la boucle du livre fait
+    quatre produits matriciels et une vingtaine d'appels numpy par pas. Ce qui change :
 
     - les quatre portes sont empilées (ordre f, i, o, ĉ) et le biais devient
       une colonne de plus : ``W · [h_{t−1}, x_t] + b = W̃ · [h_{t−1}, x_t, 1]``,
@@ -90,7 +55,7 @@ def lstm_forward(x, params: LSTMParams, h0=None, c0=None):
     habituelle, ajouterait une addition par pas ; avec ``I = 2`` elle ne
     fait rien gagner (voir ``benchmarks/bench_lstm_forward.py``).
     """
-    x, params, h, c = _prepare(x, params, h0, c0, "lstm_forward")
+    x, params, h, c = check_sequence(x, params, LSTMParams, "lstm_forward", h0=h0, c0=c0)
     H, I = params.hidden_size, params.input_size
     unbatched = x.ndim == 2
     if unbatched:
@@ -98,10 +63,8 @@ def lstm_forward(x, params: LSTMParams, h0=None, c0=None):
     B, T, _ = x.shape
     dtype = x.dtype
     # W̃ = [W | b], les quatre portes empilées dans l'ordre f, i, o, ĉ (les sigmoïdes d'abord).
-    W = np.concatenate([
-        np.concatenate([getattr(params, f"W_{g}"), getattr(params, f"b_{g}")[:, None]], axis=1)
-        for g in ("f", "i", "o", "c")
-    ])  # (4H, H + I + 1)
+    W, b = params.stacked("fioc")
+    W = np.concatenate([W, b[:, None]], axis=1)  # (4H, H + I + 1)
     W[: 3 * H] *= 0.5  # σ(z) = ½ (1 + tanh(z / 2))
     # hx1[t] = [h_{t−1}, x_t, 1] en colonnes ; hx1[t + 1, :H] recevra h_t.
     hx1 = np.empty((T + 1, H + I + 1, B), dtype)
@@ -133,25 +96,17 @@ def lstm_forward(x, params: LSTMParams, h0=None, c0=None):
     )
     h_T, c_T = hs[-1].T.copy(), cs[-1].T.copy()
     if unbatched:
-        trace = LSTMTrace(**{k: v[0] for k, v in trace.as_dict().items()})
+        trace = LSTMTrace(*(v[0] for v in trace.as_dict().values()))
         h_T, c_T = h_T[0], c_T[0]
     return trace, (h_T, c_T)
 
 
 def lstm_forward_explicit(x, params: LSTMParams, h0=None, c0=None):
-    """Même calcul que :func:`lstm_forward`, un appel à :func:`lstm_step` par pas.
+    """Même calcul que :func:`lstm_forward`, écrit comme le livre : les six équations à chaque pas.
 
-    Plus lent, mais chaque ligne correspond à une équation du texte. Rend
+    Vérifie les entrées une fois, puis exécute :func:`~lstm_lib.cells.lstm_loop`. Plus
+    lent, mais chaque ligne de la boucle est une équation du texte. Rend
     ``(trace, (h_T, c_T))`` exactement comme :func:`lstm_forward`.
     """
-    x, params, h, c = _prepare(x, params, h0, c0, "lstm_forward_explicit")
-    records = []
-    for t in range(x.shape[-2]):
-        rec = lstm_step(x[..., t, :], h, c, params)
-        records.append(rec)
-        h, c = rec.h, rec.c
-    trace = LSTMTrace(**{
-        name: np.stack([getattr(r, name) for r in records], axis=-2)
-        for name in ("f", "i", "c_hat", "c", "o", "h")
-    })
-    return trace, (h, c)
+    x, params, h, c = check_sequence(x, params, LSTMParams, "lstm_forward_explicit", h0=h0, c0=c0)
+    return lstm_loop(x, params, h, c)

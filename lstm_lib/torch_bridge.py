@@ -8,6 +8,10 @@ PyTorch range les poids d'une couche ``k`` de ``nn.LSTM`` ainsi
 - deux biais ``bias_ih_l{k}`` et ``bias_hh_l{k}`` : notre ``b`` est leur somme ;
 - le sens inverse d'un LSTM bidirectionnel a les mêmes noms suivis de ``_reverse``.
 
+Tout ce que le livre sait de cette disposition est ici, et seulement ici : l'ordre des
+blocs (:func:`gate_rows`), les deux biais (:func:`set_forget_bias`), la conversion
+dans les deux sens (:func:`params_from_torch`, :func:`params_to_torch`, et de même pour le GRU).
+
 Le livre écrit ``W_f · [h_{t−1}, x_t] + b_f`` : c'est la même application que
 ``W_if · x_t + W_hf · h_{t−1} + b_if + b_hf``, avec ``W_f = [W_hf | W_if]``
 (h d'abord).
@@ -19,18 +23,48 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._checks import as_float_array, check_ndim, check_positive_int
-from .cells import LSTMParams, check_params
-from .gru import GRUParams, _check_gru_params, gru_forward
+from ._checks import as_float_array, check_ndim, check_params, check_positive_int
+from .cells import LSTMParams
+from .gru import GRUParams, gru_forward
 from .sequences import lstm_forward
 
 __all__ = [
-    "params_from_torch", "params_to_torch", "NumpyLSTM", "grads_from_torch",
+    "gate_rows", "set_forget_bias", "params_from_torch", "params_to_torch", "NumpyLSTM", "grads_from_torch",
     "gru_params_from_torch", "gru_params_to_torch", "NumpyGRU",
 ]
 
 # Position de chaque porte du livre dans les blocs de PyTorch (ordre i, f, g, o).
 _TORCH_BLOCK = {"i": 0, "f": 1, "c": 2, "o": 3}
+
+
+def gate_rows(gate: str, hidden_size: int) -> slice:
+    """Les lignes d'une porte du livre dans les poids et les biais ``(4H, …)`` d'un ``nn.LSTM``.
+
+    PyTorch empile les portes dans l'ordre i, f, g, o (``g`` est notre candidat ``"c"``) :
+    ``gate_rows("f", H)`` vaut ``slice(H, 2H)``, ``gate_rows("i", H)`` vaut ``slice(0, H)``.
+    """
+    if gate not in _TORCH_BLOCK:
+        raise ValueError(f"gate_rows : « gate » doit valoir \"i\", \"f\", \"c\" ou \"o\", reçu {gate!r}.")
+    k = _TORCH_BLOCK[gate]
+    H = check_positive_int(hidden_size, "hidden_size", "gate_rows")
+    return slice(k * H, (k + 1) * H)
+
+
+def set_forget_bias(lstm: nn.LSTM, value: float = 1.0) -> None:
+    """Règle le biais de la porte d'oubli de toutes les couches d'un ``nn.LSTM``.
+
+    La porte d'oubli occupe les lignes ``gate_rows("f", H)`` = ``[H:2H]`` (ordre i, f, g, o).
+    Le biais effectif est ``bias_ih + bias_hh`` : on met ``value`` dans la tranche de
+    ``bias_ih`` et 0 dans celle de ``bias_hh``, pour que la somme vaille exactement
+    ``value`` (Jozefowicz et al., 2015).
+    """
+    rows = gate_rows("f", lstm.hidden_size)
+    with torch.no_grad():
+        for name, param in lstm.named_parameters():
+            if name.startswith("bias_ih"):
+                param[rows].fill_(value)
+            elif name.startswith("bias_hh"):
+                param[rows].zero_()
 
 
 def _check_module(module, where):
@@ -81,6 +115,24 @@ def _torch_dtype_to_numpy(dtype, where):
     raise TypeError(f"{where} : les poids du module doivent être en float32 ou float64, reçu {dtype}.")
 
 
+def _read_cell(module, suffix, n_gates, where):
+    """Les poids d'une cellule de PyTorch (LSTM ou GRU) en numpy, dans le dtype du module.
+
+    Rend ``(W_ih, W_hh, b_ih, b_hh, dtype)`` ; sans biais (``bias=False``), deux biais nuls.
+    """
+    with torch.no_grad():
+        W_ih = getattr(module, f"weight_ih{suffix}").detach().cpu()
+        dtype = _torch_dtype_to_numpy(W_ih.dtype, where)
+        W_ih = W_ih.numpy().astype(dtype)
+        W_hh = getattr(module, f"weight_hh{suffix}").detach().cpu().numpy().astype(dtype)
+        if module.bias:
+            b_ih, b_hh = (getattr(module, f"{name}{suffix}").detach().cpu().numpy().astype(dtype)
+                          for name in ("bias_ih", "bias_hh"))
+        else:
+            b_ih = b_hh = np.zeros(n_gates * module.hidden_size, dtype)
+    return W_ih, W_hh, b_ih, b_hh, dtype
+
+
 def params_from_torch(module, layer: int = 0, direction: int = 0) -> LSTMParams:
     """Les poids d'une cellule (une couche, un sens) d'un ``nn.LSTM``, au format du livre.
 
@@ -92,18 +144,11 @@ def params_from_torch(module, layer: int = 0, direction: int = 0) -> LSTMParams:
     _check_module(module, where)
     suffix = _suffix(module, layer, direction, where)
     H = module.hidden_size
-    with torch.no_grad():
-        W_ih = getattr(module, f"weight_ih{suffix}").detach().cpu()
-        W_hh = getattr(module, f"weight_hh{suffix}").detach().cpu()
-        dtype = _torch_dtype_to_numpy(W_ih.dtype, where)
-        W_ih, W_hh = W_ih.numpy().astype(dtype), W_hh.numpy().astype(dtype)
-        if module.bias:
-            b = (getattr(module, f"bias_ih{suffix}") + getattr(module, f"bias_hh{suffix}")).detach().cpu().numpy()
-        else:
-            b = np.zeros(4 * H, dtype)
+    W_ih, W_hh, b_ih, b_hh, dtype = _read_cell(module, suffix, 4, where)
+    b = b_ih + b_hh
     values = {}
-    for gate, k in _TORCH_BLOCK.items():
-        rows = slice(k * H, (k + 1) * H)
+    for gate in _TORCH_BLOCK:
+        rows = gate_rows(gate, H)
         values[f"W_{gate}"] = np.concatenate([W_hh[rows], W_ih[rows]], axis=1)
         values[f"b_{gate}"] = b[rows].astype(dtype)
     return LSTMParams(**values)
@@ -118,9 +163,18 @@ def params_to_torch(params: LSTMParams, module, layer: int = 0, direction: int =
     converties dans le dtype du module. Rend le module.
     """
     where = "params_to_torch"
-    params = check_params(params, where)
+    params = check_params(params, LSTMParams, where)
     _check_module(module, where)
     suffix = _suffix(module, layer, direction, where)
+    order = sorted(_TORCH_BLOCK, key=_TORCH_BLOCK.get)  # i, f, c, o
+    W = np.concatenate([getattr(params, f"W_{g}") for g in order], axis=0)
+    b = np.concatenate([getattr(params, f"b_{g}") for g in order], axis=0)
+    return _write_cell(module, suffix, params, W, b, np.zeros_like(b), where)
+
+
+def _write_cell(module, suffix, params, W, b_ih, b_hh, where):
+    """Écrit une cellule de PyTorch (LSTM ou GRU) : ``W`` a ses blocs de portes dans l'ordre de PyTorch,
+    les colonnes ``h`` d'abord (``weight_hh``) puis ``x`` (``weight_ih``) ; ``b_ih`` et ``b_hh`` sont les deux biais."""
     W_ih_t = getattr(module, f"weight_ih{suffix}")
     W_hh_t = getattr(module, f"weight_hh{suffix}")
     H, I = module.hidden_size, W_ih_t.shape[1]
@@ -129,10 +183,7 @@ def params_to_torch(params: LSTMParams, module, layer: int = 0, direction: int =
             f"{where} : la cellule visée attend H = {H} et I = {I} ; reçu des paramètres "
             f"avec H = {params.hidden_size} et I = {params.input_size}."
         )
-    order = sorted(_TORCH_BLOCK, key=_TORCH_BLOCK.get)  # i, f, c, o
-    W = np.concatenate([getattr(params, f"W_{g}") for g in order], axis=0)
-    b = np.concatenate([getattr(params, f"b_{g}") for g in order], axis=0)
-    if not module.bias and np.any(b != 0):
+    if not module.bias and (np.any(b_ih != 0) or np.any(b_hh != 0)):
         raise ValueError(
             f"{where} : le module n'a pas de biais (bias=False) mais les biais de « params » "
             f"ne sont pas nuls ; ils seraient perdus."
@@ -141,8 +192,8 @@ def params_to_torch(params: LSTMParams, module, layer: int = 0, direction: int =
         W_hh_t.copy_(torch.from_numpy(np.ascontiguousarray(W[:, :H])))
         W_ih_t.copy_(torch.from_numpy(np.ascontiguousarray(W[:, H:])))
         if module.bias:
-            getattr(module, f"bias_ih{suffix}").copy_(torch.from_numpy(b))
-            getattr(module, f"bias_hh{suffix}").zero_()
+            getattr(module, f"bias_ih{suffix}").copy_(torch.from_numpy(np.ascontiguousarray(b_ih)))
+            getattr(module, f"bias_hh{suffix}").copy_(torch.from_numpy(np.ascontiguousarray(b_hh)))
     return module
 
 
@@ -166,7 +217,60 @@ def _torch_layout(output, batch_first: bool):
     return np.ascontiguousarray(output if batch_first else output.transpose(1, 0, 2))
 
 
-class NumpyLSTM:
+class _NumpyStack:
+    """Ce que partagent :class:`NumpyLSTM` et :class:`NumpyGRU` : des couches empilées, chacune à un ou deux sens.
+
+    ``params[couche][sens]`` sont les poids d'une cellule au format du livre ; le sens 1 lit
+    la séquence à l'envers, et la sortie d'une couche (les deux sens côte à côte) est
+    l'entrée de la suivante, comme dans PyTorch.
+    """
+
+    def __init__(self, params, input_size: int, hidden_size: int, num_layers: int,
+                 bidirectional: bool, batch_first: bool):
+        self.params = params  # params[couche][sens] : un LSTMParams ou un GRUParams
+        self.input_size = input_size
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.bidirectional = bidirectional
+        self.batch_first = batch_first
+
+    @classmethod
+    def _from_module(cls, module, read_params):
+        directions = 2 if module.bidirectional else 1
+        params = [[read_params(module, layer, d) for d in range(directions)]
+                  for layer in range(module.num_layers)]
+        return cls(params, module.input_size, module.hidden_size, module.num_layers,
+                   module.bidirectional, module.batch_first)
+
+    @property
+    def dtype(self):
+        return self.params[0][0].dtype
+
+    def _layers(self, x, states, forward):
+        """Passe ``x`` ``(N, T, I)`` dans toutes les couches et tous les sens.
+
+        ``states`` : les états de départ, chacun ``(D · num_layers, N, H)`` (``h_0``, et
+        ``c_0`` pour un LSTM) ; ``forward(seq, params, *états)`` rend ``(trace, états finaux)``.
+        Rend la sortie de la dernière couche ``(N, T, D · H)`` et les états finaux empilés.
+        """
+        D, L = (2 if self.bidirectional else 1), self.num_layers
+        dtype = np.result_type(x, states[0], self.dtype)
+        layer_input = x.astype(dtype, copy=False)
+        finals = [np.empty((D * L, x.shape[0], self.hidden_size), dtype) for _ in states]
+        for layer in range(L):
+            outputs = []
+            for d in range(D):
+                k = D * layer + d
+                seq = layer_input if d == 0 else layer_input[:, ::-1]
+                trace, last = forward(seq, self.params[layer][d], *(s[k] for s in states))
+                outputs.append(trace.h if d == 0 else trace.h[:, ::-1])
+                for final, value in zip(finals, last):
+                    final[k] = value
+            layer_input = np.concatenate(outputs, axis=-1)
+        return layer_input, finals
+
+
+class NumpyLSTM(_NumpyStack):
     """Un ``nn.LSTM`` entier refait en numpy, couche par couche et sens par sens.
 
     Construit avec :meth:`from_torch`. ``lstm(x, state)`` rend
@@ -176,15 +280,6 @@ class NumpyLSTM:
     couches n'est pas appliqué.
     """
 
-    def __init__(self, params, input_size: int, hidden_size: int, num_layers: int,
-                 bidirectional: bool, batch_first: bool):
-        self.params = params  # params[couche][sens] : un LSTMParams
-        self.input_size = input_size
-        self.hidden_size = hidden_size
-        self.num_layers = num_layers
-        self.bidirectional = bidirectional
-        self.batch_first = batch_first
-
     @classmethod
     def from_torch(cls, module) -> "NumpyLSTM":
         """Copie les poids de chaque couche et de chaque sens d'un ``nn.LSTM``."""
@@ -193,15 +288,7 @@ class NumpyLSTM:
             raise TypeError(f"{where} : « module » doit être un torch.nn.LSTM, reçu un objet de type "
                             f"{type(module).__name__}.")
         _check_module(module, where)
-        directions = 2 if module.bidirectional else 1
-        params = [[params_from_torch(module, layer, d) for d in range(directions)]
-                  for layer in range(module.num_layers)]
-        return cls(params, module.input_size, module.hidden_size, module.num_layers,
-                   module.bidirectional, module.batch_first)
-
-    @property
-    def dtype(self):
-        return self.params[0][0].dtype
+        return cls._from_module(module, params_from_torch)
 
     def __call__(self, x, state=None):
         """Passe ``x`` dans toutes les couches ; mêmes conventions que ``nn.LSTM.forward``.
@@ -215,21 +302,8 @@ class NumpyLSTM:
         """
         where = "NumpyLSTM"
         x, unbatched = _batch_major(x, self.input_size, self.batch_first, where)
-        N = x.shape[0]
-        D, H, L = (2 if self.bidirectional else 1), self.hidden_size, self.num_layers
-        h0, c0 = self._initial_state(state, N, unbatched, where)
-        dtype = np.result_type(x, h0, self.dtype)
-        layer_input = x.astype(dtype, copy=False)
-        h_n, c_n = np.empty((D * L, N, H), dtype), np.empty((D * L, N, H), dtype)
-        for layer in range(L):
-            outputs = []
-            for d in range(D):
-                k = D * layer + d
-                seq = layer_input if d == 0 else layer_input[:, ::-1]
-                trace, (h_last, c_last) = lstm_forward(seq, self.params[layer][d], h0[k], c0[k])
-                outputs.append(trace.h if d == 0 else trace.h[:, ::-1])
-                h_n[k], c_n[k] = h_last, c_last
-            layer_input = np.concatenate(outputs, axis=-1)
+        h0, c0 = self._initial_state(state, x.shape[0], unbatched, where)
+        layer_input, (h_n, c_n) = self._layers(x, (h0, c0), lstm_forward)
         if unbatched:
             return layer_input[0], (h_n[:, 0], c_n[:, 0])
         return _torch_layout(layer_input, self.batch_first), (h_n, c_n)
@@ -284,8 +358,8 @@ def grads_from_torch(module, layer: int = 0, direction: int = 0) -> LSTMParams:
                 g_b = bias.grad.detach().cpu().numpy()
                 break
     values = {}
-    for gate, k in _TORCH_BLOCK.items():
-        rows = slice(k * H, (k + 1) * H)
+    for gate in _TORCH_BLOCK:
+        rows = gate_rows(gate, H)
         values[f"W_{gate}"] = np.concatenate([g_hh[rows], g_ih[rows]], axis=1).astype(dtype)
         values[f"b_{gate}"] = g_b[rows].astype(dtype)
     return LSTMParams(**values)
@@ -321,16 +395,7 @@ def gru_params_from_torch(module, layer: int = 0, direction: int = 0) -> GRUPara
     _check_gru_module(module, where)
     suffix = _suffix(module, layer, direction, where)
     H = module.hidden_size
-    with torch.no_grad():
-        W_ih = getattr(module, f"weight_ih{suffix}").detach().cpu()
-        dtype = _torch_dtype_to_numpy(W_ih.dtype, where)
-        W_ih = W_ih.numpy().astype(dtype)
-        W_hh = getattr(module, f"weight_hh{suffix}").detach().cpu().numpy().astype(dtype)
-        if module.bias:
-            b_ih = getattr(module, f"bias_ih{suffix}").detach().cpu().numpy().astype(dtype)
-            b_hh = getattr(module, f"bias_hh{suffix}").detach().cpu().numpy().astype(dtype)
-        else:
-            b_ih = b_hh = np.zeros(3 * H, dtype)
+    W_ih, W_hh, b_ih, b_hh, _ = _read_cell(module, suffix, 3, where)
     rows = {g: slice(k * H, (k + 1) * H) for g, k in _GRU_BLOCK.items()}
     values = {f"W_{g}": np.concatenate([W_hh[rows[g]], W_ih[rows[g]]], axis=1) for g in _GRU_BLOCK}
     values.update(b_r=b_ih[rows["r"]] + b_hh[rows["r"]], b_z=b_ih[rows["z"]] + b_hh[rows["z"]],
@@ -344,36 +409,17 @@ def gru_params_to_torch(params: GRUParams, module, layer: int = 0, direction: in
     ``bias_ih`` reçoit ``[b_r, b_z, b_n]`` et ``bias_hh`` reçoit ``[0, 0, b_hn]``.
     """
     where = "gru_params_to_torch"
-    params = _check_gru_params(params, where)
+    params = check_params(params, GRUParams, where)
     _check_gru_module(module, where)
     suffix = _suffix(module, layer, direction, where)
-    W_ih_t = getattr(module, f"weight_ih{suffix}")
-    W_hh_t = getattr(module, f"weight_hh{suffix}")
-    H, I = module.hidden_size, W_ih_t.shape[1]
-    if (params.hidden_size, params.input_size) != (H, I):
-        raise ValueError(
-            f"{where} : la cellule visée attend H = {H} et I = {I} ; reçu des paramètres "
-            f"avec H = {params.hidden_size} et I = {params.input_size}."
-        )
     W = np.concatenate([params.W_r, params.W_z, params.W_n], axis=0)
-    zeros = np.zeros(H, params.dtype)
+    zeros = np.zeros(params.hidden_size, params.dtype)
     b_ih = np.concatenate([params.b_r, params.b_z, params.b_n])
     b_hh = np.concatenate([zeros, zeros, params.b_hn])
-    if not module.bias and (np.any(b_ih != 0) or np.any(b_hh != 0)):
-        raise ValueError(
-            f"{where} : le module n'a pas de biais (bias=False) mais les biais de « params » "
-            f"ne sont pas nuls ; ils seraient perdus."
-        )
-    with torch.no_grad():
-        W_hh_t.copy_(torch.from_numpy(np.ascontiguousarray(W[:, :H])))
-        W_ih_t.copy_(torch.from_numpy(np.ascontiguousarray(W[:, H:])))
-        if module.bias:
-            getattr(module, f"bias_ih{suffix}").copy_(torch.from_numpy(b_ih))
-            getattr(module, f"bias_hh{suffix}").copy_(torch.from_numpy(b_hh))
-    return module
+    return _write_cell(module, suffix, params, W, b_ih, b_hh, where)
 
 
-class NumpyGRU:
+class NumpyGRU(_NumpyStack):
     """Un ``nn.GRU`` entier refait en numpy, couche par couche et sens par sens (le double de :class:`NumpyLSTM`).
 
     Construit avec :meth:`from_torch`. ``gru(x, h0)`` rend ``(output, h_n)``
@@ -382,28 +428,11 @@ class NumpyGRU:
     Équivaut au module en mode évaluation (pas de *dropout* entre couches).
     """
 
-    def __init__(self, params, input_size: int, hidden_size: int, num_layers: int,
-                 bidirectional: bool, batch_first: bool):
-        self.params = params  # params[couche][sens] : un GRUParams
-        self.input_size = input_size
-        self.hidden_size = hidden_size
-        self.num_layers = num_layers
-        self.bidirectional = bidirectional
-        self.batch_first = batch_first
-
     @classmethod
     def from_torch(cls, module) -> "NumpyGRU":
         """Copie les poids de chaque couche et de chaque sens d'un ``nn.GRU``."""
         _check_gru_module(module, "NumpyGRU.from_torch", cell_ok=False)
-        directions = 2 if module.bidirectional else 1
-        params = [[gru_params_from_torch(module, layer, d) for d in range(directions)]
-                  for layer in range(module.num_layers)]
-        return cls(params, module.input_size, module.hidden_size, module.num_layers,
-                   module.bidirectional, module.batch_first)
-
-    @property
-    def dtype(self):
-        return self.params[0][0].dtype
+        return cls._from_module(module, gru_params_from_torch)
 
     def __call__(self, x, h0=None):
         """Passe ``x`` dans toutes les couches ; mêmes conventions que ``nn.GRU.forward``.
@@ -430,17 +459,13 @@ class NumpyGRU:
                 raise ValueError(f"{where} : « h0 » doit avoir la forme (D · num_layers, N, H) = {expected}, "
                                  f"reçu la forme {h0.shape}.")
             h0 = h0[:, None] if unbatched else h0
-        dtype = np.result_type(x, h0, self.dtype)
-        layer_input = x.astype(dtype, copy=False)
-        h_n = np.empty((D * L, N, H), dtype)
-        for layer in range(L):
-            outputs = []
-            for d in range(D):
-                k = D * layer + d
-                seq = layer_input if d == 0 else layer_input[:, ::-1]
-                trace, h_n[k] = gru_forward(seq, self.params[layer][d], h0[k])
-                outputs.append(trace.h if d == 0 else trace.h[:, ::-1])
-            layer_input = np.concatenate(outputs, axis=-1)
+        layer_input, (h_n,) = self._layers(x, (h0,), _gru_forward_states)
         if unbatched:
             return layer_input[0], h_n[:, 0]
         return _torch_layout(layer_input, self.batch_first), h_n
+
+
+def _gru_forward_states(seq, params, h0):
+    """:func:`~lstm_lib.gru.gru_forward`, son état final rendu comme un tuple (celui de ``_layers``)."""
+    trace, h_T = gru_forward(seq, params, h0)
+    return trace, (h_T,)

@@ -49,3 +49,15 @@ def test_figures_and_widgets_are_exported_but_imported_lazily():
         assert getattr(lstm_lib, name) is getattr(widgets, name)
     with pytest.raises(AttributeError, match="pas d'attribut"):
         lstm_lib.plot_everything  # noqa: B018
+
+
+def test_package_docstring_lists_every_module():
+    """La documentation de ``lstm_lib`` est la carte de la bibliothèque : chaque module y figure."""
+    import pkgutil
+
+    import lstm_lib
+
+    modules = sorted(m.name for m in pkgutil.iter_modules(lstm_lib.__path__))
+    missing = [name for name in modules if f"lstm_lib.{name}" not in lstm_lib.__doc__]
+    print(f"{len(modules)} modules, absents de la documentation du paquet : {missing}")
+    assert len(modules) >= 20 and missing == []

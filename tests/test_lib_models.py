@@ -7,7 +7,8 @@ pytestmark = pytest.mark.usefixtures("one_torch_thread")
 from torch import nn  # noqa: E402
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence  # noqa: E402
 
-from lstm_lib.models import SequenceModel, mask_from_lengths, pool, set_forget_bias  # noqa: E402
+from lstm_lib.models import SequenceModel, mask_from_lengths, pool  # noqa: E402
+from lstm_lib.torch_bridge import set_forget_bias  # noqa: E402
 
 
 def _padded_batch(seed=0):

@@ -198,3 +198,21 @@ def test_lstm_jacobian_functions_reject_bad_input():
         lstm_step_jacobian(np.zeros(3), np.zeros(3), np.zeros(3), p)
     with pytest.raises(TypeError, match="LSTMParams"):
         lstm_memory_gradient_norms(np.zeros((5, 2)), "pas des poids")
+
+
+def test_closed_form_step_jacobian_equals_the_one_read_from_backpropagation():
+    """Deux calculs de la même jacobienne, par deux chemins : la formule du chapitre 1
+    (lstm_step_jacobian) et les lignes d'une rétropropagation d'un pas (lstm_state_jacobians, chapitre 7)."""
+    from lstm_lib.backward import lstm_state_jacobians
+
+    p = LSTMParams.random(2, 4, seed=5, forget_bias=1.0)
+    rng = np.random.default_rng(6)
+    x, h0, c0 = rng.normal(size=(6, 2)), rng.normal(size=4), rng.normal(size=4)
+    from_backward = lstm_state_jacobians(x, p, h0, c0)
+    trace, _ = lstm_forward(x, p, h0, c0)
+    h_prev = np.concatenate([h0[None], trace.h[:-1]])
+    c_prev = np.concatenate([c0[None], trace.c[:-1]])
+    gap = max(float(np.max(np.abs(lstm_step_jacobian(x[t], h_prev[t], c_prev[t], p) - from_backward[t])))
+              for t in range(6))
+    print(f"écart maximal entre les deux jacobiennes : {gap:.1e}")
+    assert gap <= 1e-12

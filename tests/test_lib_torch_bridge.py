@@ -139,3 +139,14 @@ def test_parameter_count_of_the_source_text_model():
     ours = NumpyLSTM.from_torch(module)
     # Le livre n'a qu'un biais b par porte (la somme des deux biais de PyTorch) : 4 · 64 de moins par couche.
     assert sum(p.n_parameters() for layer in ours.params for p in layer) == 50_688 - 2 * 4 * 64
+
+
+def test_gate_rows_is_the_torch_order_i_f_g_o():
+    from lstm_lib.torch_bridge import gate_rows
+
+    H = 4
+    rows = [(gate_rows(g, H).start, gate_rows(g, H).stop) for g in ("i", "f", "c", "o")]
+    print("lignes i, f, g, o pour H = 4 :", rows)
+    assert rows == [(0, 4), (4, 8), (8, 12), (12, 16)]
+    with pytest.raises(ValueError, match="« gate » doit valoir"):
+        gate_rows("g", H)

@@ -115,11 +115,6 @@ class Verdict:
         return self.statut == REUSSI
 
 
-def number(x: float, digits: int | None = 2) -> str:
-    """Déprécié (gardé pour les sources qui l'importent encore) : appelez :func:`lstm_lib.style.format_fr`."""
-    return format_fr(x, digits)
-
-
 def plural(n: float, word: str, plural_form: str | None = None) -> str:
     """« 1 point », « 2 points », « 0,75 point » : le pluriel français commence à 2."""
     return f"{format_fr(n)} {word if abs(n) < 2 else (plural_form or word + 's')}"

@@ -29,7 +29,6 @@ INTRO = (
 )
 
 _BOOK_FIELDS = ("W_f", "b_f", "W_i", "b_i", "W_c", "b_c", "W_o", "b_o")
-_TORCH_ORDER = ("i", "f", "c", "o")  # l'ordre des blocs de lignes de PyTorch (i, f, g, o)
 
 
 def _torch_cases(rng):
@@ -58,13 +57,16 @@ def _torch_reference(weight_ih, weight_hh, bias_ih, bias_hh):
     return {name: getattr(p, name) for name in _BOOK_FIELDS}
 
 
-def _torch_variant(order=_TORCH_ORDER, x_first=False, both_biases=True):
+def _torch_variant(order=None, x_first=False, both_biases=True):
+    """Une conversion fausse (une erreur type) ; ``order=None`` : l'ordre de PyTorch, celui du pont."""
     def convert(weight_ih, weight_hh, bias_ih, bias_hh):
+        from lstm_lib.torch_bridge import gate_rows
+
         H = weight_hh.shape[1]
         b = bias_ih + bias_hh if both_biases else bias_ih
         out = {}
-        for k, gate in enumerate(order):
-            rows = slice(k * H, (k + 1) * H)
+        for k, gate in enumerate(order or "fico"):  # sans ordre donné, chaque porte à sa place chez PyTorch
+            rows = gate_rows(gate, H) if order is None else slice(k * H, (k + 1) * H)
             blocks = [weight_ih[rows], weight_hh[rows]] if x_first else [weight_hh[rows], weight_ih[rows]]
             out[f"W_{gate}"] = np.concatenate(blocks, axis=1)
             out[f"b_{gate}"] = b[rows]
@@ -95,6 +97,8 @@ def _bias_cases(rng):
 
 
 def _check_bias(args, got):
+    from lstm_lib.torch_bridge import gate_rows
+
     bias_ih, bias_hh, value = args
     H = bias_ih.shape[0] // 4
     if not isinstance(got, (tuple, list)) or len(got) != 2:
@@ -109,12 +113,12 @@ def _check_bias(args, got):
         arrays.append(arr)
     total = arrays[0] + arrays[1]
     original = bias_ih + bias_hh
-    forget = slice(H, 2 * H)
+    forget, input_rows = gate_rows("f", H), gate_rows("i", H)
     others = np.ones(4 * H, bool)
     others[forget] = False
     if np.allclose(total[forget], 2 * value):
         return "la valeur est mise dans les deux biais : leur somme, le vrai biais de la porte, vaut alors le double"
-    if np.allclose(total[:H], value) and not np.allclose(total[forget], value):
+    if np.allclose(total[input_rows], value) and not np.allclose(total[forget], value):
         return "c'est la tranche de la porte d'entrée : dans PyTorch, les blocs sont dans l'ordre i, f, g, o"
     if not np.allclose(total[forget], value) and (
         np.allclose(arrays[0][forget], value) or np.allclose(arrays[1][forget], value)
