@@ -706,7 +706,10 @@ class FunctionExercise(Exercise):
       rapporte ``points / len(parts)`` ;
     - ``preview_cases`` (facultatif, avec ``check``) : des entrées d'essai plus petites, de même
       forme, pour le catalogue de l'édition élève (qui ne vérifie que la forme du résultat) ;
-      par défaut, ``cases``.
+      par défaut, ``cases`` ;
+    - ``context`` (facultatif) : des noms de variables du cahier que la récolte transmet avec les
+      appels (``harvested["context"]``, codés comme une valeur ; ``{"t": "absent"}`` pour un nom
+      non défini), pour un juge sur mesure qui en a besoin (la graine déclarée d'un projet).
     """
 
     cases: Callable[[np.random.Generator], list] = None
@@ -718,6 +721,7 @@ class FunctionExercise(Exercise):
     judge_data: Callable[[np.random.Generator], Any] | None = None
     parts: tuple | dict = ()
     preview_cases: Callable[[np.random.Generator], list] | None = None
+    context: tuple = ()
 
     def __post_init__(self):
         self.kind = "function"
@@ -737,6 +741,8 @@ class FunctionExercise(Exercise):
         watch = watch_spec(self.forbidden, self.forbidden_paths)
         if watch:
             spec["watch"] = watch
+        if self.context:
+            spec["context"] = list(self.context)
         return spec
 
     def forbidden_used(self, source: str) -> list[str]:
