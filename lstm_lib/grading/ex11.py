@@ -110,24 +110,24 @@ def noisy_padding(streams, rng) -> np.ndarray:
     return x
 
 
-def _project_cases(rng, n_test=TEST_SIZE, n_single=10, n_cuts=4, n_validation=VALIDATION_SIZE):
-    """Les appels de l'alarme : les flux secrets, leurs troncatures, quelques flux seuls, la validation.
+def _project_cases(rng, n_test=TEST_SIZE, n_single=10, n_cuts=3, n_validation=VALIDATION_SIZE):
+    """Les appels de l'alarme : les flux secrets, quelques-uns seuls et tronqués, la validation.
 
     Les flux secrets ont des longueurs mélangées (le lot n'est pas trié) et un remplissage bruité.
+    La troncature se fait sur des flux seuls : l'ordre du lot ou le mélange des flux n'y jouent pas
+    (c'est le critère du lot), seule compte la lecture de l'avenir.
     """
     test = radar_streams(n_test, seed=int(rng.integers(2**31)))
     x, lengths = noisy_padding(test, rng), test.lengths.copy()
-    T = x.shape[1]
     cases = [SecretCase((x, lengths), secret={"role": "test", "bumps": test.bumps})]
-    for cut in sorted(rng.choice(np.arange(10, T - 5), size=n_cuts, replace=False)):
-        cut = int(cut)
-        cases.append(SecretCase((x[:, :cut].copy(), np.minimum(lengths, cut)), secret={"role": "cut", "cut": cut}))
     for row in rng.choice(n_test, size=n_single, replace=False):
         row, L = int(row), int(lengths[row])
-        cases.append(SecretCase((x[row:row + 1, :L].copy(), lengths[row:row + 1].copy()),
-                                secret={"role": "single", "row": row}))
-    validation = radar_streams(VALIDATION_SIZE, seed=VALIDATION_SEED) if n_validation == VALIDATION_SIZE \
-        else radar_streams(n_validation, seed=VALIDATION_SEED)
+        alone = x[row:row + 1, :L].copy()
+        cases.append(SecretCase((alone, lengths[row:row + 1].copy()), secret={"role": "single", "row": row}))
+        for cut in sorted(rng.choice(np.arange(3, L - 1), size=n_cuts, replace=False)):
+            cases.append(SecretCase((alone[:, :int(cut)].copy(), np.array([int(cut)])),
+                                    secret={"role": "cut", "row": row, "cut": int(cut)}))
+    validation = radar_streams(n_validation, seed=VALIDATION_SEED)
     cases.append(SecretCase((validation.x, validation.lengths),
                             secret={"role": "validation", "bumps": validation.bumps}))
     return cases
@@ -163,13 +163,13 @@ def _decisions(got, args) -> tuple[np.ndarray | None, str]:
     return arr.astype(bool), ""
 
 
-def _causality_problem(full, cuts, lengths) -> str | None:
-    for cut, decisions in cuts:
-        valid = np.arange(cut)[None, :] < np.minimum(lengths, cut)[:, None]
-        differ = (decisions != full[:, :cut]) & valid
+def _causality_problem(singles, cuts) -> str | None:
+    """Les décisions d'un flux coupé au pas ``cut`` sont-elles celles du flux entier, aux pas ``< cut`` ?"""
+    alone = dict(singles)
+    for row, cut, decisions in cuts:
+        differ = decisions[0] != alone[row][0, :cut]
         if differ.any():
-            row, step = map(int, np.argwhere(differ)[0])
-            return NON_CAUSAL.format(cut=cut, step=step, row=row + 1)
+            return NON_CAUSAL.format(cut=cut, step=int(np.flatnonzero(differ)[0]), row=row + 1)
     return None
 
 
@@ -242,8 +242,9 @@ class ProjectExercise(FunctionExercise):
         for role, args, dec in zip(roles, cases, decisions):
             by_role.setdefault(role["role"], []).append((role, args, dec))
         (test_role, (x, lengths), full), = by_role["test"]
-        cuts = [(role["cut"], dec) for role, _, dec in by_role.get("cut", [])]
-        problem = _causality_problem(full, cuts, lengths)
+        singles = [(role["row"], dec) for role, _, dec in by_role.get("single", [])]
+        cuts = [(role["row"], role["cut"], dec) for role, _, dec in by_role.get("cut", [])]
+        problem = _causality_problem(singles, cuts)
         if problem:
             return Verdict(0.0, self.points, FAUX, problem)
         lines, points = [], 0.0
@@ -257,7 +258,6 @@ class ProjectExercise(FunctionExercise):
         points += AUTO_CRITERIA[_CAUSAL]
         lines.append(f"{_CAUSAL} : les décisions ne changent pas quand on coupe le flux → "
                      f"{AUTO_CRITERIA[_CAUSAL]}/{AUTO_CRITERIA[_CAUSAL]}")
-        singles = [(role["row"], dec) for role, _, dec in by_role.get("single", [])]
         problem = _batch_problem(full, singles, lengths)
         if problem:
             lines.append(f"{_BATCH} : {problem} → 0/{AUTO_CRITERIA[_BATCH]}")
