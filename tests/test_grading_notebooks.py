@@ -41,7 +41,9 @@ def _src(cell) -> str:
 
 def test_generated_files_match_their_sources():
     files = make_exercises.generated_files()
-    assert len(files) == len(NOTEBOOKS) + 1  # les cahiers et exercises/index.md
+    reports = any(getattr(definition(name), "RUBRIC", None) for name in NOTEBOOKS)
+    # les cahiers, exercises/index.md et, pour la grille d'un rapport noté à la main, guide-enseignant.md
+    assert len(files) == len(NOTEBOOKS) + 1 + reports
     assert make_exercises.drift(files) == [], "lancez : python tools/make_exercises.py"
     assert make_exercises.orphans() == []
     assert make_exercises.main(["--check"]) == 0
@@ -98,7 +100,10 @@ def test_index_page_table_matches_sources():
         row = next(line for line in text.splitlines() if f"{{doc}}`{module.NOTEBOOK}`" in line)
         cells = [c.strip() for c in row.strip("|").split("|")]
         assert int(cells[2]) == len(module.EXERCISES), row
-        assert float(cells[3]) == sum(ex.points for ex in module.EXERCISES), row
+        points = f"{sum(ex.points for ex in module.EXERCISES):g}"
+        if getattr(module, "RUBRIC", None):  # un mini-projet : la partie automatique, puis le rapport
+            points += f" + {sum(c.points for c in module.RUBRIC):g} (rapport)"
+        assert cells[3] == points, row
         # La durée du cahier : celle que la page du chapitre affiche (tools/reading_time.py, une seule règle).
         minutes = reading_time.estimate_exercises(_nb(name))["exercises"]
         assert cells[4] == reading_time.format_minutes(sum(e["minutes"] for e in minutes)), row
@@ -278,4 +283,7 @@ def test_every_notebook_has_two_exercises_above_apply(name):
     assert all(ex.level in LEVELS and ex.minutes for ex in exercises), [(ex.key, ex.level) for ex in exercises]
     higher = [f"{ex.key} ({ex.level})" for ex in exercises if ex.level in HIGHER_LEVELS]
     print(f"{name} : {', '.join(higher)}")
+    if getattr(definition(name), "RUBRIC", None):  # le mini-projet : un seul livrable, qui se conçoit
+        assert len(higher) == len(exercises), higher
+        return
     assert len(higher) >= 2, higher

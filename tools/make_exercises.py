@@ -199,7 +199,7 @@ def notebook_for(module, *, edition: str = PUBLIC, colab_url: str | None = None)
     setup = (
         "import numpy as np\n\nimport lstm_lib\nfrom lstm_lib.grading import Cahier\n"
         + (f"\n{module.SETUP.strip()}\n" if getattr(module, "SETUP", "") else "")
-        + f'\ncahier = Cahier("{short}", globals())\n{", ".join(keys)} = cahier.exercices'
+        + f'\ncahier = Cahier("{short}", globals())\n{", ".join(keys)}{"," if len(keys) == 1 else ""} = cahier.exercices'
     )
     intro = f"# {module.TITLE}\n\n{module.INTRO}\n\n{HOW_IT_WORKS[edition]}\n\n{BEFORE_HANDING_IN}"
     cells = [
