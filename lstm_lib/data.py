@@ -251,13 +251,13 @@ def running_parity(n, T, seed=0):
 
 @dataclass(frozen=True)
 class RadarStreams:
-    """Des flux radar du mini-projet : plusieurs événements par flux, un bruit qui dérive.
+    """Des flux radar du mini-projet : plusieurs événements par flux, un bruit qui dérive.
 
-    - ``x`` : float32, ``(n, T, 2)``, canaux ``[amplitude, distance]`` ; après la fin
-      d'un flux (``lengths``), tout vaut 0 ;
-    - ``lengths`` : int64, ``(n,)``, la longueur réelle de chaque flux ;
-    - ``events`` : int8, ``(n, T)``, à chaque pas 0 (rien), 1 (bosse) ou 2 (parasite) ;
-    - ``noise_level`` : float32, ``(n, T)``, l'écart type du bruit d'amplitude à chaque pas.
+    - ``x`` : float32, ``(n, T, 2)``, canaux ``[amplitude, distance]`` ; après la fin
+      d'un flux (``lengths``), tout vaut 0 ;
+    - ``lengths`` : int64, ``(n,)``, la longueur réelle de chaque flux ;
+    - ``events`` : int8, ``(n, T)``, à chaque pas 0 (rien), 1 (bosse) ou 2 (parasite) ;
+    - ``noise_level`` : float32, ``(n, T)``, l'écart type du bruit d'amplitude à chaque pas.
     """
 
     x: np.ndarray
@@ -270,11 +270,11 @@ class RadarStreams:
 
     @property
     def bumps(self) -> np.ndarray:
-        """Masque ``(n, T)`` booléen : ``True`` à chaque pas d'une bosse."""
+        """Masque ``(n, T)`` booléen : ``True`` à chaque pas d'une bosse."""
         return self.events == _BUMP
 
     def valid_mask(self) -> np.ndarray:
-        """Masque ``(n, T)`` booléen : ``True`` aux pas réels, ``False`` dans le remplissage."""
+        """Masque ``(n, T)`` booléen : ``True`` aux pas réels, ``False`` dans le remplissage."""
         return np.arange(self.x.shape[1])[None, :] < self.lengths[:, None]
 
 
@@ -282,20 +282,20 @@ def radar_streams(n, lengths=(80, 160), *, bump_length=(2, 10), spike_length=(1,
                   noise_std=(0.1, 0.3), drift=0.15, amplitude=1.0, seed=0) -> RadarStreams:
     """Tire ``n`` flux radar ``[amplitude, distance]`` de longueurs variables, avec une graine.
 
-    Plus durs que :func:`radar_sequences` : chaque flux enchaîne plusieurs événements,
+    Plus durs que :func:`radar_sequences` : chaque flux enchaîne plusieurs événements,
     séparés par ``gap`` pas de calme (tirés dans ``(lo, hi)``) — des **bosses** (un vrai
     écho, à distance stable, qui dure ``bump_length`` pas) et des **parasites** (de même
-    hauteur, ``spike_length`` pas, à une distance quelconque à chaque pas), à parts égales ;
+    hauteur, ``spike_length`` pas, à une distance quelconque à chaque pas), à parts égales ;
     un parasite de 2 pas et une bosse de 2 pas ont la même amplitude, seule la distance les
-    distingue. Le bruit d'amplitude ``|N(0, σ_t)|`` a un écart type qui **dérive lentement** :
+    distingue. Le bruit d'amplitude ``|N(0, σ_t)|`` a un écart type qui **dérive lentement** :
     ``σ_t = σ₀ + drift · sin(2π t / P + φ)`` (borné à 0,02), avec ``σ₀`` tiré dans
     ``noise_std`` et une période ``P`` de 80 à 240 pas, propres à chaque flux.
 
-    - ``lengths`` : un entier ou ``(lo, hi)`` (bornes incluses), la longueur de chaque flux ;
-      ``T`` (la largeur du lot) est la plus grande ; la fin est remplie de zéros ;
-    - ``seed`` : la graine ; même graine, mêmes flux.
+    - ``lengths`` : un entier ou ``(lo, hi)`` (bornes incluses), la longueur de chaque flux ;
+      ``T`` (la largeur du lot) est la plus grande ; la fin est remplie de zéros ;
+    - ``seed`` : la graine ; même graine, mêmes flux.
 
-    Rend un :class:`RadarStreams`.
+    Rend un :class:`RadarStreams`.
     """
     where = "radar_streams"
     n = check_positive_int(n, "n", where)
@@ -304,17 +304,17 @@ def radar_streams(n, lengths=(80, 160), *, bump_length=(2, 10), spike_length=(1,
     spike_lo, spike_hi = check_int_range(spike_length, "spike_length", where, 1, len_lo // 2)
     gap_lo, gap_hi = check_int_range(gap, "gap", where, 1, len_lo)
     if not (isinstance(noise_std, (tuple, list)) and len(noise_std) == 2):
-        raise TypeError(f"{where} : « noise_std » doit être un couple de réels (lo, hi), reçu {noise_std!r}.")
+        raise TypeError(f"{where} : « noise_std » doit être un couple de réels (lo, hi), reçu {noise_std!r}.")
     noise_lo = check_real(noise_std[0], "noise_std", where)
     noise_hi = check_real(noise_std[1], "noise_std", where)
     if not 0 <= noise_lo <= noise_hi:
-        raise ValueError(f"{where} : « noise_std » doit vérifier 0 ≤ lo ≤ hi, reçu {tuple(noise_std)!r}.")
+        raise ValueError(f"{where} : « noise_std » doit vérifier 0 ≤ lo ≤ hi, reçu {tuple(noise_std)!r}.")
     drift = check_real(drift, "drift", where)
     if drift < 0:
-        raise ValueError(f"{where} : « drift » doit être ≥ 0, reçu {drift}.")
+        raise ValueError(f"{where} : « drift » doit être ≥ 0, reçu {drift}.")
     amplitude = check_real(amplitude, "amplitude", where)
     if amplitude <= 0:
-        raise ValueError(f"{where} : « amplitude » doit être > 0, reçu {amplitude}.")
+        raise ValueError(f"{where} : « amplitude » doit être > 0, reçu {amplitude}.")
     seed = check_seed(seed, where)
 
     rng = np.random.default_rng(seed)

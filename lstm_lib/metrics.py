@@ -191,9 +191,9 @@ def _segments(mask_row):
 
 
 def alarm_onsets(decisions, lengths) -> list:
-    """Les pas où une alarme se déclenche : ``decisions[b, t]`` vrai et ``decisions[b, t − 1]`` faux.
+    """Les pas où une alarme se déclenche : ``decisions[b, t]`` vrai et ``decisions[b, t − 1]`` faux.
 
-    Seuls comptent les pas réels (``t < lengths[b]``) ; au pas 0, une décision vraie est un
+    Seuls comptent les pas réels (``t < lengths[b]``) ; au pas 0, une décision vraie est un
     déclenchement. Rend une liste de ``n`` tableaux d'entiers (un par flux).
     """
     where = "alarm_onsets"
@@ -204,20 +204,20 @@ def alarm_onsets(decisions, lengths) -> list:
 
 
 def alarm_scores(decisions, bumps, lengths, tolerance: int = ALARM_TOLERANCE) -> dict:
-    """Le F1 d'une alarme en flux : chaque bosse doit déclencher une alarme, à temps, et rien d'autre.
+    """Le F1 d'une alarme en flux : chaque bosse doit déclencher une alarme, à temps, et rien d'autre.
 
     Une bosse qui commence au pas ``o`` est **trouvée** si une alarme se déclenche
     (:func:`alarm_onsets`) à un pas de ``[o, o + tolerance]`` (le premier déclenchement de
-    cette fenêtre : un vrai positif) ; sinon elle est manquée (un faux négatif). Tout autre
+    cette fenêtre : un vrai positif) ; sinon elle est manquée (un faux négatif). Tout autre
     déclenchement (avant, pendant le bruit, sur un parasite, trop tard, ou un second dans la
     même fenêtre) est une fausse alerte. Une alarme qui reste allumée ne compte qu'une fois.
 
-    - ``decisions`` : ``(n, T)`` booléens (ou 0 et 1), la décision à chaque pas ;
-    - ``bumps`` : ``(n, T)`` booléens, vrai à chaque pas d'une bosse ;
-    - ``lengths`` : ``(n,)`` entiers, la longueur réelle de chaque flux (le reste est ignoré) ;
-    - ``tolerance`` : le retard permis, en pas (un entier ≥ 0).
+    - ``decisions`` : ``(n, T)`` booléens (ou 0 et 1), la décision à chaque pas ;
+    - ``bumps`` : ``(n, T)`` booléens, vrai à chaque pas d'une bosse ;
+    - ``lengths`` : ``(n,)`` entiers, la longueur réelle de chaque flux (le reste est ignoré) ;
+    - ``tolerance`` : le retard permis, en pas (un entier ≥ 0).
 
-    Rend ``{"VP", "FP", "FN", "précision", "rappel", "F1"}`` ; une fraction de dénominateur
+    Rend ``{"VP", "FP", "FN", "précision", "rappel", "F1"}`` ; une fraction de dénominateur
     nul vaut 0.
     """
     where = "alarm_scores"
@@ -225,7 +225,7 @@ def alarm_scores(decisions, bumps, lengths, tolerance: int = ALARM_TOLERANCE) ->
     check_ndim(decisions, (2,), "decisions", where, "(n, T)")
     bumps = _as_bool(bumps, None, "bumps", where)
     if bumps.shape != decisions.shape:
-        raise ValueError(f"{where} : « bumps » doit avoir la forme de « decisions », {decisions.shape}, "
+        raise ValueError(f"{where} : « bumps » doit avoir la forme de « decisions », {decisions.shape}, "
                          f"reçu {bumps.shape}.")
     lengths = _lengths(lengths, decisions.shape, where)
     tolerance = check_positive_int(tolerance, "tolerance", where, minimum=0)
@@ -251,9 +251,9 @@ def _lengths(lengths, shape, where):
     arr = np.asarray(lengths)
     n, T = shape
     if arr.dtype.kind not in "iu" or arr.shape != (n,):
-        raise TypeError(f"{where} : « lengths » doit être un tableau de {n} entiers, reçu {lengths!r}.")
+        raise TypeError(f"{where} : « lengths » doit être un tableau de {n} entiers, reçu {lengths!r}.")
     if np.any(arr < 0) or np.any(arr > T):
-        raise ValueError(f"{where} : chaque longueur doit rester entre 0 et T = {T}, reçu {arr.tolist()!r}.")
+        raise ValueError(f"{where} : chaque longueur doit rester entre 0 et T = {T}, reçu {arr.tolist()!r}.")
     return arr.astype(np.int64)
 
 
