@@ -311,6 +311,9 @@ STATEMENT = (
 )
 
 STARTER = (
+    "from lstm_lib.data import radar_streams\n"
+    "from lstm_lib.metrics import ALARM_TOLERANCE, alarm_scores\n"
+    "\n"
     "SEED = 0              # votre graine : tirez et entraînez tout avec elle\n"
     "REPORTED_F1 = None    # le F1 de validation de votre rapport, recopié à la main (un nombre)\n"
     "\n"
