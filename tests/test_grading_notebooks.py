@@ -146,7 +146,8 @@ def test_notebook_layout(name):
     assert ids[-2:] == ["bilan-titre", "bilan"] and _src(cells[-1]) == "cahier.bilan()"
     assert _src(cells[2]).rstrip().endswith('etudiant = ""') and cells[2]["metadata"]["tags"] == [layout.IDENTITY_ID]
     keys = [ex.key for ex in definition(name).EXERCISES]
-    assert f'Cahier("{name}", globals())' in _src(cells[3]) and f"{', '.join(keys)} = cahier.exercices" in _src(cells[3])
+    unpack = ", ".join(keys) + ("," if len(keys) == 1 else "")  # « ex1, = … » : un seul exercice, pas la liste
+    assert f'Cahier("{name}", globals())' in _src(cells[3]) and f"{unpack} = cahier.exercices" in _src(cells[3])
     for ex in definition(name).EXERCISES:
         k = ids.index(layout.answer_id(ex.key))
         answer, check = cells[k], cells[k + 1]
