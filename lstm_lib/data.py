@@ -27,8 +27,8 @@ import numpy as np
 
 from ._checks import check_int_range, check_positive_int, check_real, check_seed
 
-__all__ = ["RADAR_CLASSES", "RadarBatch", "radar_sequences", "adding_problem", "associative_recall",
-           "running_parity"]
+__all__ = ["RADAR_CLASSES", "RadarBatch", "radar_sequences", "RadarStreams", "radar_streams", "adding_problem",
+           "associative_recall", "running_parity"]
 
 RADAR_CLASSES = ("bruit", "bosse", "pic")
 """Nom de chaque étiquette : 0 = bruit seul, 1 = bosse soutenue, 2 = pic isolé de même hauteur."""
@@ -247,3 +247,104 @@ def running_parity(n, T, seed=0):
     seed = check_seed(seed, where)
     bits = np.random.default_rng(seed).integers(0, 2, size=(n, T))
     return bits[..., None].astype(np.float32), (np.cumsum(bits, axis=1) % 2).astype(np.int64)
+
+
+@dataclass(frozen=True)
+class RadarStreams:
+    """Des flux radar du mini-projet : plusieurs événements par flux, un bruit qui dérive.
+
+    - ``x`` : float32, ``(n, T, 2)``, canaux ``[amplitude, distance]`` ; après la fin
+      d'un flux (``lengths``), tout vaut 0 ;
+    - ``lengths`` : int64, ``(n,)``, la longueur réelle de chaque flux ;
+    - ``events`` : int8, ``(n, T)``, à chaque pas 0 (rien), 1 (bosse) ou 2 (parasite) ;
+    - ``noise_level`` : float32, ``(n, T)``, l'écart type du bruit d'amplitude à chaque pas.
+    """
+
+    x: np.ndarray
+    lengths: np.ndarray
+    events: np.ndarray
+    noise_level: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.lengths)
+
+    @property
+    def bumps(self) -> np.ndarray:
+        """Masque ``(n, T)`` booléen : ``True`` à chaque pas d'une bosse."""
+        return self.events == _BUMP
+
+    def valid_mask(self) -> np.ndarray:
+        """Masque ``(n, T)`` booléen : ``True`` aux pas réels, ``False`` dans le remplissage."""
+        return np.arange(self.x.shape[1])[None, :] < self.lengths[:, None]
+
+
+def radar_streams(n, lengths=(80, 160), *, bump_length=(2, 10), spike_length=(1, 2), gap=(6, 30),
+                  noise_std=(0.1, 0.3), drift=0.15, amplitude=1.0, seed=0) -> RadarStreams:
+    """Tire ``n`` flux radar ``[amplitude, distance]`` de longueurs variables, avec une graine.
+
+    Plus durs que :func:`radar_sequences` : chaque flux enchaîne plusieurs événements,
+    séparés par ``gap`` pas de calme (tirés dans ``(lo, hi)``) — des **bosses** (un vrai
+    écho, à distance stable, qui dure ``bump_length`` pas) et des **parasites** (de même
+    hauteur, ``spike_length`` pas, à une distance quelconque à chaque pas), à parts égales ;
+    un parasite de 2 pas et une bosse de 2 pas ont la même amplitude, seule la distance les
+    distingue. Le bruit d'amplitude ``|N(0, σ_t)|`` a un écart type qui **dérive lentement** :
+    ``σ_t = σ₀ + drift · sin(2π t / P + φ)`` (borné à 0,02), avec ``σ₀`` tiré dans
+    ``noise_std`` et une période ``P`` de 80 à 240 pas, propres à chaque flux.
+
+    - ``lengths`` : un entier ou ``(lo, hi)`` (bornes incluses), la longueur de chaque flux ;
+      ``T`` (la largeur du lot) est la plus grande ; la fin est remplie de zéros ;
+    - ``seed`` : la graine ; même graine, mêmes flux.
+
+    Rend un :class:`RadarStreams`.
+    """
+    where = "radar_streams"
+    n = check_positive_int(n, "n", where)
+    len_lo, len_hi = check_int_range(lengths, "lengths", where, 20, 100_000)
+    bump_lo, bump_hi = check_int_range(bump_length, "bump_length", where, 2, len_lo // 2)
+    spike_lo, spike_hi = check_int_range(spike_length, "spike_length", where, 1, len_lo // 2)
+    gap_lo, gap_hi = check_int_range(gap, "gap", where, 1, len_lo)
+    if not (isinstance(noise_std, (tuple, list)) and len(noise_std) == 2):
+        raise TypeError(f"{where} : « noise_std » doit être un couple de réels (lo, hi), reçu {noise_std!r}.")
+    noise_lo = check_real(noise_std[0], "noise_std", where)
+    noise_hi = check_real(noise_std[1], "noise_std", where)
+    if not 0 <= noise_lo <= noise_hi:
+        raise ValueError(f"{where} : « noise_std » doit vérifier 0 ≤ lo ≤ hi, reçu {tuple(noise_std)!r}.")
+    drift = check_real(drift, "drift", where)
+    if drift < 0:
+        raise ValueError(f"{where} : « drift » doit être ≥ 0, reçu {drift}.")
+    amplitude = check_real(amplitude, "amplitude", where)
+    if amplitude <= 0:
+        raise ValueError(f"{where} : « amplitude » doit être > 0, reçu {amplitude}.")
+    seed = check_seed(seed, where)
+
+    rng = np.random.default_rng(seed)
+    seq_lengths = rng.integers(len_lo, len_hi + 1, size=n)
+    T = int(seq_lengths.max())
+    steps = np.arange(T)[None, :]
+    base = rng.uniform(noise_lo, noise_hi, size=(n, 1))
+    period = rng.uniform(80.0, 240.0, size=(n, 1))
+    phase = rng.uniform(0.0, 2 * np.pi, size=(n, 1))
+    level = np.maximum(base + drift * np.sin(2 * np.pi * steps / period + phase), 0.02)
+    events = np.zeros((n, T), dtype=np.int8)
+    target = np.zeros((n, T))
+    for row in range(n):
+        cursor = int(rng.integers(gap_lo, gap_hi + 1))
+        while True:
+            kind = _BUMP if rng.random() < 0.5 else _SPIKE
+            lo, hi = (bump_lo, bump_hi) if kind == _BUMP else (spike_lo, spike_hi)
+            duration = int(rng.integers(lo, hi + 1))
+            if cursor + duration > seq_lengths[row]:
+                break
+            events[row, cursor:cursor + duration] = kind
+            target[row, cursor:cursor + duration] = rng.uniform(0.2, 0.8)
+            cursor += duration + int(rng.integers(gap_lo, gap_hi + 1))
+    amplitude_channel = np.abs(rng.normal(size=(n, T))) * level + amplitude * (events > 0)
+    distance_channel = rng.random((n, T))
+    bump = events == _BUMP
+    distance_channel[bump] = target[bump] + rng.normal(0.0, 0.02, size=int(bump.sum()))
+    x = np.stack([amplitude_channel, distance_channel], axis=-1)
+    padding = steps >= seq_lengths[:, None]
+    x[padding] = 0.0
+    events[padding] = 0
+    return RadarStreams(x=x.astype(np.float32), lengths=seq_lengths.astype(np.int64), events=events,
+                        noise_level=np.where(padding, 0.0, level).astype(np.float32))

@@ -10,7 +10,9 @@ réponse (``tests/test_lib_metrics.py``), avant de servir dans un chapitre :
 - :func:`best_threshold` — le seuil de décision qui classe le mieux un score (chapitre 4) ;
 - :func:`binary_scores` — précision, rappel et F1 d'une classe (chapitre 6) ;
 - :func:`first_step_below` — la première étape d'entraînement où une courbe
-  passe sous un seuil (chapitres 1 et 5).
+  passe sous un seuil (chapitres 1 et 5) ;
+- :func:`alarm_scores` — le F1 d'une alarme en flux, avec une tolérance sur le
+  moment de l'alerte (le mini-projet).
 
 Écrites en numpy et en quelques lignes plutôt qu'importées de scikit-learn :
 le livre n'en dépend pas, et chacune doit se lire en entier.
@@ -22,7 +24,11 @@ import numpy as np
 
 from ._checks import as_float_array, check_ndim, check_positive_int, check_real
 
-__all__ = ["rate_per_step", "settling_time", "best_threshold", "binary_scores", "first_step_below"]
+__all__ = ["rate_per_step", "settling_time", "best_threshold", "binary_scores", "first_step_below",
+           "ALARM_TOLERANCE", "alarm_onsets", "alarm_scores"]
+
+#: Le retard permis par défaut entre le début d'une bosse et l'alarme, en pas (celui du mini-projet).
+ALARM_TOLERANCE = 2
 
 
 def rate_per_step(values, start: int = 10, stop: int = 60) -> float:
@@ -176,6 +182,79 @@ def first_step_below(steps, values, threshold: float) -> float:
     threshold = check_real(threshold, "threshold", where)
     below = np.flatnonzero(values < threshold)
     return float(steps[below[0]]) if below.size else float("inf")
+
+
+def _segments(mask_row):
+    """Les débuts et fins (exclues) des plages de ``True`` d'une ligne booléenne."""
+    edges = np.diff(np.concatenate([[0], mask_row.astype(np.int8), [0]]))
+    return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+
+
+def alarm_onsets(decisions, lengths) -> list:
+    """Les pas où une alarme se déclenche : ``decisions[b, t]`` vrai et ``decisions[b, t − 1]`` faux.
+
+    Seuls comptent les pas réels (``t < lengths[b]``) ; au pas 0, une décision vraie est un
+    déclenchement. Rend une liste de ``n`` tableaux d'entiers (un par flux).
+    """
+    where = "alarm_onsets"
+    decisions = _as_bool(decisions, None, "decisions", where)
+    check_ndim(decisions, (2,), "decisions", where, "(n, T)")
+    lengths = _lengths(lengths, decisions.shape, where)
+    return [_segments(decisions[b, :lengths[b]])[0] for b in range(decisions.shape[0])]
+
+
+def alarm_scores(decisions, bumps, lengths, tolerance: int = ALARM_TOLERANCE) -> dict:
+    """Le F1 d'une alarme en flux : chaque bosse doit déclencher une alarme, à temps, et rien d'autre.
+
+    Une bosse qui commence au pas ``o`` est **trouvée** si une alarme se déclenche
+    (:func:`alarm_onsets`) à un pas de ``[o, o + tolerance]`` (le premier déclenchement de
+    cette fenêtre : un vrai positif) ; sinon elle est manquée (un faux négatif). Tout autre
+    déclenchement (avant, pendant le bruit, sur un parasite, trop tard, ou un second dans la
+    même fenêtre) est une fausse alerte. Une alarme qui reste allumée ne compte qu'une fois.
+
+    - ``decisions`` : ``(n, T)`` booléens (ou 0 et 1), la décision à chaque pas ;
+    - ``bumps`` : ``(n, T)`` booléens, vrai à chaque pas d'une bosse ;
+    - ``lengths`` : ``(n,)`` entiers, la longueur réelle de chaque flux (le reste est ignoré) ;
+    - ``tolerance`` : le retard permis, en pas (un entier ≥ 0).
+
+    Rend ``{"VP", "FP", "FN", "précision", "rappel", "F1"}`` ; une fraction de dénominateur
+    nul vaut 0.
+    """
+    where = "alarm_scores"
+    decisions = _as_bool(decisions, None, "decisions", where)
+    check_ndim(decisions, (2,), "decisions", where, "(n, T)")
+    bumps = _as_bool(bumps, None, "bumps", where)
+    if bumps.shape != decisions.shape:
+        raise ValueError(f"{where} : « bumps » doit avoir la forme de « decisions », {decisions.shape}, "
+                         f"reçu {bumps.shape}.")
+    lengths = _lengths(lengths, decisions.shape, where)
+    tolerance = check_positive_int(tolerance, "tolerance", where, minimum=0)
+    tp = fp = fn = 0
+    for b, fired in enumerate(alarm_onsets(decisions, lengths)):
+        starts, _ = _segments(bumps[b, :lengths[b]])
+        used = np.zeros(len(fired), dtype=bool)
+        for o in starts:
+            inside = np.flatnonzero((fired >= o) & (fired <= o + tolerance) & ~used)
+            if inside.size:
+                used[inside[0]] = True
+                tp += 1
+            else:
+                fn += 1
+        fp += int((~used).sum())
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"VP": tp, "FP": fp, "FN": fn, "précision": precision, "rappel": recall, "F1": f1}
+
+
+def _lengths(lengths, shape, where):
+    arr = np.asarray(lengths)
+    n, T = shape
+    if arr.dtype.kind not in "iu" or arr.shape != (n,):
+        raise TypeError(f"{where} : « lengths » doit être un tableau de {n} entiers, reçu {lengths!r}.")
+    if np.any(arr < 0) or np.any(arr > T):
+        raise ValueError(f"{where} : chaque longueur doit rester entre 0 et T = {T}, reçu {arr.tolist()!r}.")
+    return arr.astype(np.int64)
 
 
 def _as_bool(value, n, name, where):

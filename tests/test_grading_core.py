@@ -55,6 +55,13 @@ def namespace(*sources: str, nb: str = "ex02", identity: str = "") -> dict:
 def test_catalog_shape():
     for nb in NOTEBOOKS:
         exercises = definition(nb).EXERCISES
+        if getattr(definition(nb), "RUBRIC", None):
+            # Le mini-projet : un seul livrable noté automatiquement (une alarme non causale y perd tout),
+            # et un rapport noté à la main ; 20 points en tout.
+            rubric = sum(c.points for c in definition(nb).RUBRIC)
+            assert len(exercises) == 1 and isinstance(exercises[0], FunctionExercise)
+            assert exercises[0].points + rubric == 20, (exercises[0].points, rubric)
+            continue
         assert 4 <= len(exercises) <= 10, f"{nb} : 4 à 10 exercices attendus, {len(exercises)} trouvés"
         kinds = {type(ex) for ex in exercises}
         assert FunctionExercise in kinds and ChoiceExercise in kinds, f"{nb} : code et QCM attendus"

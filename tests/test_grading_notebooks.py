@@ -41,7 +41,9 @@ def _src(cell) -> str:
 
 def test_generated_files_match_their_sources():
     files = make_exercises.generated_files()
-    assert len(files) == len(NOTEBOOKS) + 1  # les cahiers et exercises/index.md
+    reports = any(getattr(definition(name), "RUBRIC", None) for name in NOTEBOOKS)
+    # les cahiers, exercises/index.md et, pour la grille d'un rapport noté à la main, guide-enseignant.md
+    assert len(files) == len(NOTEBOOKS) + 1 + reports
     assert make_exercises.drift(files) == [], "lancez : python tools/make_exercises.py"
     assert make_exercises.orphans() == []
     assert make_exercises.main(["--check"]) == 0
@@ -98,7 +100,10 @@ def test_index_page_table_matches_sources():
         row = next(line for line in text.splitlines() if f"{{doc}}`{module.NOTEBOOK}`" in line)
         cells = [c.strip() for c in row.strip("|").split("|")]
         assert int(cells[2]) == len(module.EXERCISES), row
-        assert float(cells[3]) == sum(ex.points for ex in module.EXERCISES), row
+        points = f"{sum(ex.points for ex in module.EXERCISES):g}"
+        if getattr(module, "RUBRIC", None):  # un mini-projet : la partie automatique, puis le rapport
+            points += f" + {sum(c.points for c in module.RUBRIC):g} (rapport)"
+        assert cells[3] == points, row
         # La durée du cahier : celle que la page du chapitre affiche (tools/reading_time.py, une seule règle).
         minutes = reading_time.estimate_exercises(_nb(name))["exercises"]
         assert cells[4] == reading_time.format_minutes(sum(e["minutes"] for e in minutes)), row
@@ -141,7 +146,8 @@ def test_notebook_layout(name):
     assert ids[-2:] == ["bilan-titre", "bilan"] and _src(cells[-1]) == "cahier.bilan()"
     assert _src(cells[2]).rstrip().endswith('etudiant = ""') and cells[2]["metadata"]["tags"] == [layout.IDENTITY_ID]
     keys = [ex.key for ex in definition(name).EXERCISES]
-    assert f'Cahier("{name}", globals())' in _src(cells[3]) and f"{', '.join(keys)} = cahier.exercices" in _src(cells[3])
+    unpack = ", ".join(keys) + ("," if len(keys) == 1 else "")  # « ex1, = … » : un seul exercice, pas la liste
+    assert f'Cahier("{name}", globals())' in _src(cells[3]) and f"{unpack} = cahier.exercices" in _src(cells[3])
     for ex in definition(name).EXERCISES:
         k = ids.index(layout.answer_id(ex.key))
         answer, check = cells[k], cells[k + 1]
@@ -278,4 +284,7 @@ def test_every_notebook_has_two_exercises_above_apply(name):
     assert all(ex.level in LEVELS and ex.minutes for ex in exercises), [(ex.key, ex.level) for ex in exercises]
     higher = [f"{ex.key} ({ex.level})" for ex in exercises if ex.level in HIGHER_LEVELS]
     print(f"{name} : {', '.join(higher)}")
+    if getattr(definition(name), "RUBRIC", None):  # le mini-projet : un seul livrable, qui se conçoit
+        assert len(higher) == len(exercises), higher
+        return
     assert len(higher) >= 2, higher

@@ -146,14 +146,16 @@ def test_notebook_minutes_must_be_a_mapping():
 
 @pytest.mark.parametrize("path", sorted((ROOT / "exercises").glob("ex*.ipynb")), ids=lambda p: p.name)
 def test_every_exercise_of_the_book_is_found(path):
-    """Chaque directive {exercise} du cahier est un exercice estimé, entre 2 et 60 minutes."""
+    """Chaque directive {exercise} du cahier est un exercice estimé, entre 2 et 60 minutes (le livrable du
+    mini-projet, qui reprend plusieurs chapitres : jusqu'à 4 heures)."""
     notebook = json.loads(path.read_text(encoding="utf-8"))
     markdown = "\n".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "markdown")
     directives = len(re.findall(r"^`{3,}\{exercise\}", markdown, re.M))
     result = rt.estimate_exercises(notebook, where=path.name)
     print(path.name, [(e["label"], round(e["minutes"], 1)) for e in result["exercises"]])
     assert len(result["exercises"]) == directives > 0
-    assert all(2 <= e["minutes"] <= 60 for e in result["exercises"])
+    longest = 240 if path.stem.endswith("_mini_projet") else 60
+    assert all(2 <= e["minutes"] <= longest for e in result["exercises"])
 
 
 # --- un petit livre construit par Sphinx ---------------------------------------------

@@ -41,6 +41,7 @@ import colab_cell  # noqa: E402  (tools/colab_cell.py : la cellule Colab, identi
 import reading_time  # noqa: E402  (tools/reading_time.py : la durée d'un exercice, une seule règle)
 
 from lstm_lib.grading import layout, variants  # noqa: E402
+from lstm_lib.grading import rubric as rubric_lib  # noqa: E402
 from lstm_lib.grading.core import ChoiceExercise, fr, plural  # noqa: E402
 from lstm_lib.grading.registry import definition, notebooks, validate_source  # noqa: E402
 
@@ -198,7 +199,7 @@ def notebook_for(module, *, edition: str = PUBLIC, colab_url: str | None = None)
     setup = (
         "import numpy as np\n\nimport lstm_lib\nfrom lstm_lib.grading import Cahier\n"
         + (f"\n{module.SETUP.strip()}\n" if getattr(module, "SETUP", "") else "")
-        + f'\ncahier = Cahier("{short}", globals())\n{", ".join(keys)} = cahier.exercices'
+        + f'\ncahier = Cahier("{short}", globals())\n{", ".join(keys)}{"," if len(keys) == 1 else ""} = cahier.exercices'
     )
     intro = f"# {module.TITLE}\n\n{module.INTRO}\n\n{HOW_IT_WORKS[edition]}\n\n{BEFORE_HANDING_IN}"
     cells = [
@@ -224,6 +225,11 @@ def notebook_for(module, *, edition: str = PUBLIC, colab_url: str | None = None)
             solution = (f"````{{solution}} {label}\n:class: dropdown\n\n"
                         f"```python\n{_comments_fr(ex.solution.rstrip())}\n```\n````")
             cells.append(_markdown(layout.solution_id(ex.key), solution))
+    rubric = getattr(module, "RUBRIC", None)
+    if rubric:  # un rapport noté à la main : sa grille (lstm_lib.grading.rubric), puis la cellule où l'écrire
+        auto = sum(ex.points for ex in module.EXERCISES)
+        cells.append(_markdown("rapport-grille", rubric_lib.student_markdown(rubric, auto)))
+        cells.append(_markdown("rapport", fr(getattr(module, "REPORT_STARTER", "### Rapport"))))
     cells.append(_markdown("bilan-titre", fr(BILAN_TITLE)))
     cells.append(_code("bilan", "cahier.bilan()"))
     metadata = {
@@ -254,10 +260,12 @@ def exercise_minutes(module) -> list[float]:
 def index_table(modules) -> str:
     rows = ["| cahier | chapitre | exercices | points | durée |", "| --- | --- | --- | --- | --- |"]
     for module in modules:
-        points = sum(ex.points for ex in module.EXERCISES)
+        points = f"{sum(ex.points for ex in module.EXERCISES):g}"
+        if getattr(module, "RUBRIC", None):
+            points += f" + {rubric_lib.total(module.RUBRIC):g} (rapport)"
         chapter = getattr(module, "CHAPTER", "") or "—"
         minutes = reading_time.format_minutes(sum(exercise_minutes(module)))
-        rows.append(f"| {{doc}}`{module.NOTEBOOK}` | {fr(chapter)} | {len(module.EXERCISES)} | {points:g} | {minutes} |")
+        rows.append(f"| {{doc}}`{module.NOTEBOOK}` | {fr(chapter)} | {len(module.EXERCISES)} | {points} | {minutes} |")
     return "\n".join(rows)
 
 
@@ -273,11 +281,11 @@ def index_detail(modules) -> str:
     return "\n".join(rows)
 
 
-def replace_block(text: str, name: str, content: str) -> str:
+def replace_block(text: str, name: str, content: str, where: str = "exercises/index.md") -> str:
     """Remplace le bloc généré ``name`` de ``text`` (entre ses deux commentaires MyST)."""
     pattern = re.compile(rf"^% généré:{name}\b.*?\n.*?^% fin:{name}\b.*?$", re.M | re.S)
     if not pattern.search(text):
-        raise ValueError(f"exercises/index.md : bloc généré « {name} » introuvable "
+        raise ValueError(f"{where} : bloc généré « {name} » introuvable "
                          f"(attendu entre « % généré:{name} » et « % fin:{name} »)")
     block = (f"% généré:{name} — par tools/make_exercises.py, ne pas modifier à la main\n"
              f"{content}\n% fin:{name}")
@@ -306,7 +314,21 @@ def generated_files(root: Path = ROOT, *, edition: str = PUBLIC, colab_url: str 
            for m in modules}
     index = root / "exercises" / "index.md"
     out[index] = index_text(index.read_text(encoding="utf-8"), modules, edition)
+    guide = root / "guide-enseignant.md"
+    graded = [m for m in modules if getattr(m, "RUBRIC", None)]
+    if graded and guide.is_file():
+        out[guide] = guide_text(guide.read_text(encoding="utf-8"), graded)
     return out
+
+
+def guide_text(text: str, modules) -> str:
+    """``guide-enseignant.md`` avec la grille de chaque rapport noté à la main (bloc « grille-exNN »)."""
+    for module in modules:
+        short = validate_source(module)
+        auto = sum(ex.points for ex in module.EXERCISES)
+        text = replace_block(text, f"grille-{short}", rubric_lib.teacher_markdown(module.RUBRIC, auto, module.NOTEBOOK),
+                             where="guide-enseignant.md")
+    return text
 
 
 def drift(files: dict[Path, str]) -> list[Path]:

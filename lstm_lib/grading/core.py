@@ -744,7 +744,7 @@ class FunctionExercise(Exercise):
       rapporte ``points / len(parts)`` ;
     - ``preview_cases`` (facultatif, avec ``check``) : des entrées d'essai plus petites, de même
       forme, pour le catalogue de l'édition élève (qui ne vérifie que la forme du résultat) ;
-      par défaut, ``cases``.
+      par défaut, ``cases`` ;
     - ``any_case`` (facultatif, avec ``check``) : les cas sont des essais indépendants d'une même
       expérience aléatoire (un entraînement, une graine par cas) ; un cas réussi suffit. Pour ne pas
       noter la chance : une boucle juste reste parfois sur un plateau pour une graine donnée ;
@@ -757,7 +757,10 @@ class FunctionExercise(Exercise):
       la seule graine de la correction), pour une note qui ne doit pas dépendre du tirage ;
     - ``harvest_seconds`` (facultatif) : le temps que peut prendre la récolte de cet exercice quand
       ses appels sont longs par nature (des entraînements), au lieu du délai ordinaire d'une cellule
-      de récolte ; jamais au-delà du temps qui reste à la copie.
+      de récolte ; jamais au-delà du temps qui reste à la copie ;
+    - ``context`` (facultatif) : des noms de variables du cahier que la récolte transmet avec les
+      appels (``harvested["context"]``, codés comme une valeur ; ``{"t": "absent"}`` pour un nom
+      non défini), pour un juge sur mesure qui en a besoin (la graine déclarée d'un projet).
     """
 
     cases: Callable[[np.random.Generator], list] = None
@@ -773,6 +776,7 @@ class FunctionExercise(Exercise):
     harvest_seconds: float | None = None
     isolated: Callable[[list], list[int]] | None = None
     shared_draw: bool = False
+    context: tuple = ()
 
     def __post_init__(self):
         self.kind = "function"
@@ -794,6 +798,8 @@ class FunctionExercise(Exercise):
         watch = watch_spec(self.forbidden, self.forbidden_paths)
         if watch:
             spec["watch"] = watch
+        if self.context:
+            spec["context"] = list(self.context)
         return spec
 
     def forbidden_used(self, source: str) -> list[str]:

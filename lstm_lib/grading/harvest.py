@@ -243,6 +243,15 @@ def collect(namespace, spec):
             result["value"] = encode(value)
         except TooLarge:
             result["value"] = {"t": "other", "type": "valeur trop volumineuse"}
+    context = spec.get("context")
+    if context:
+        # Des variables du cahier que le juge lit avec la fonction (la graine déclarée…).
+        result["context"] = {}
+        for other in list(context)[:10]:
+            try:
+                result["context"][str(other)] = encode(namespace[other]) if other in namespace else {"t": "absent"}
+            except TooLarge:
+                result["context"][str(other)] = {"t": "other", "type": "valeur trop volumineuse"}
     return result
 
 

@@ -8,9 +8,10 @@ définit tout une seule fois :
   (la colonne « chapitre » du tableau de ``exercises/index.md``) ;
 - ``EXERCISES`` : les exercices, dans l'ordre (énoncé, code de départ, indices,
   solution, juge : voir :mod:`.core`) ;
-- facultatifs : ``SETUP`` (du code ajouté à la cellule de préparation) et
+- facultatifs : ``SETUP`` (du code ajouté à la cellule de préparation),
   ``HIDDEN_CHECKS`` (des vérifications notées par le correcteur, jamais
-  montrées : ni dans le cahier, ni dans l'édition élève).
+  montrées : ni dans le cahier, ni dans l'édition élève) et, pour un rapport
+  noté à la main, ``RUBRIC`` et ``REPORT_STARTER`` (voir :mod:`.rubric`).
 
 Les sources du livre sont les modules ``lstm_lib/grading/exNN.py`` ; l'édition
 élève les remplace par leurs catalogues publics (:mod:`.catalog`).

@@ -284,4 +284,13 @@ WRONG = {
                 "    return L\n", "dilatations semblent ignorées"),
         "ex6": ("answer_stream = ex6.lettre(\"en parallèle\")\n", "l'avantage inverse"),
     },
+    "ex11": {
+        # Une moyenne centrée sur trois pas : un bon F1, mais elle lit le pas suivant.
+        "ex1": ("SEED = 1\nREPORTED_F1 = 0.9\n"
+                "def alarm(x, lengths):\n"
+                "    a = np.asarray(x, dtype=float)[:, :, 0]\n"
+                "    padded = np.pad(a, ((0, 0), (1, 1)))\n"
+                "    return (padded[:, :-2] + padded[:, 1:-1] + padded[:, 2:]) / 3 > 0.8\n",
+                "n'est pas causale"),
+    },
 }
