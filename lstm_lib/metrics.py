@@ -23,6 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._checks import as_float_array, check_ndim, check_positive_int, check_real
+from .style import format_fr
 
 __all__ = ["rate_per_step", "settling_time", "best_threshold", "binary_scores", "first_step_below",
            "ALARM_TOLERANCE", "alarm_onsets", "alarm_scores"]
@@ -261,8 +262,14 @@ def _as_bool(value, n, name, where):
     arr = np.asarray(value)
     if arr.dtype.kind == "b":
         out = arr
-    elif arr.dtype.kind in "iu" and np.all((arr == 0) | (arr == 1)):
-        out = arr.astype(bool)
+    elif arr.dtype.kind in "iuf" and np.all((arr == 0) | (arr == 1)):
+        out = arr.astype(bool)  # des 0 et des 1, entiers ou flottants (une alarme en float32 0,0 / 1,0)
+    elif arr.dtype.kind in "iuf":
+        bad = arr[(arr != 0) & (arr != 1)].ravel()[0]
+        raise ValueError(
+            f"{where} : « {name} » doit contenir des booléens (ou des 0 et des 1), reçu des valeurs "
+            f"comme {format_fr(float(bad), 3)} : seuillez les scores pour décider."
+        )
     else:
         raise TypeError(
             f"{where} : « {name} » doit contenir des booléens (ou des 0 et des 1), "

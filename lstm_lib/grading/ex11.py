@@ -57,6 +57,9 @@ REPRO_TOLERANCE = 0.01
 #: Le budget d'entraînement : la cellule de réponse s'exécute en moins de 20 s sur un CPU à 2 cœurs
 #: (le correcteur arrête une cellule au bout de 30 s, une copie au bout de 180 s).
 TRAINING_BUDGET_S = 20
+#: Le temps des appels d'alarm par le correcteur (environ 1 000 flux en tout, dans chacun des deux noyaux
+#: au plus) : la référence y met moins d'une seconde ; une alarme pas à pas en Python pur, 10 à 20 s.
+HARVEST_BUDGET_S = 60
 
 #: Les critères de la partie automatique et leurs points.
 AUTO_CRITERIA = {"F1 en flux sur des flux secrets": 6, "causalité (troncature)": 2,
@@ -65,8 +68,9 @@ AUTO_POINTS = sum(AUTO_CRITERIA.values())
 _F1, _CAUSAL, _BATCH, _REPRO = AUTO_CRITERIA
 
 NON_CAUSAL = (
-    "votre alarme n'est pas causale : couper le flux au pas {cut} change sa décision au pas {step} du flux "
-    "n° {row} (une décision ne doit dépendre que des pas déjà lus). Une moyenne centrée, un LSTM "
+    "votre alarme n'est pas causale : ne lui donner que les {cut} premiers pas du flux n° {row} ({where}) "
+    "change sa décision au pas n° {step} (pas et flux comptés à partir de 1 ; une décision ne doit dépendre "
+    "que des pas déjà lus, et une alarme ne doit rien garder d'un appel à l'autre). Une moyenne centrée, un LSTM "
     "bidirectionnel, une normalisation par la moyenne ou le maximum de tout le flux lisent l'avenir. Une "
     "alarme non causale reçoit 0 à toute la partie automatique, quel que soit son F1"
 )
@@ -127,10 +131,28 @@ def _project_cases(rng, n_test=TEST_SIZE, n_single=10, n_cuts=3, n_validation=VA
         for cut in sorted(rng.choice(np.arange(3, L - 1), size=n_cuts, replace=False)):
             cases.append(SecretCase((alone[:, :int(cut)].copy(), np.array([int(cut)])),
                                     secret={"role": "cut", "row": row, "cut": int(cut)}))
+    cut = int(rng.integers(int(0.5 * lengths.min()), int(lengths.max())))
+    cases.append(SecretCase((x[:, :cut].copy(), np.minimum(lengths, cut)), secret={"role": "batch_cut", "cut": cut}))
     validation = radar_streams(n_validation, seed=VALIDATION_SEED)
     cases.append(SecretCase((validation.x, validation.lengths),
                             secret={"role": "validation", "bumps": validation.bumps}))
     return cases
+
+
+def _isolated(cases) -> list[int]:
+    """Les sondes de causalité appelées dans un second noyau, neuf (voir ``FunctionExercise.isolated``) :
+    le lot coupé, et la première coupe de chaque flux seul. Ce noyau ne voit jamais les flux entiers :
+    une alarme qui garde en mémoire ses décisions d'un appel à l'autre, ou lit d'avance tous les cas sur
+    la pile de la récolte, ne peut pas y répondre d'après l'avenir. Une seule coupe par flux y va (avec
+    plusieurs, la plus longue servirait à répondre aux autres) ; les autres coupes restent dans le premier
+    noyau, où elles prennent l'alarme qui lit l'avenir sans ruse."""
+    chosen, rows = [], set()
+    for k, case in enumerate(cases):
+        role = secret_of(case)
+        if role["role"] == "batch_cut" or (role["role"] == "cut" and role["row"] not in rows):
+            chosen.append(k)
+            rows.add(role.get("row"))
+    return chosen
 
 
 def _preview_cases(rng):
@@ -163,13 +185,21 @@ def _decisions(got, args) -> tuple[np.ndarray | None, str]:
     return arr.astype(bool), ""
 
 
-def _causality_problem(singles, cuts) -> str | None:
-    """Les décisions d'un flux coupé au pas ``cut`` sont-elles celles du flux entier, aux pas ``< cut`` ?"""
+def _causality_problem(singles, cuts, full=None, lengths=None, batch_cuts=()) -> str | None:
+    """Les décisions d'un flux coupé après ``cut`` pas sont-elles celles du flux entier sur ces pas-là ?
+    Seul, et dans le lot entier coupé au même pas (une alarme causale seule, non causale en lot, ne passe pas)."""
     alone = dict(singles)
     for row, cut, decisions in cuts:
         differ = decisions[0] != alone[row][0, :cut]
         if differ.any():
-            return NON_CAUSAL.format(cut=cut, step=int(np.flatnonzero(differ)[0]), row=row + 1)
+            return NON_CAUSAL.format(cut=cut, step=int(np.flatnonzero(differ)[0]) + 1, row=row + 1, where="seul")
+    for cut, decisions in batch_cuts:
+        for row in range(full.shape[0]):
+            kept = min(int(lengths[row]), cut)
+            differ = decisions[row, :kept] != full[row, :kept]
+            if differ.any():
+                return NON_CAUSAL.format(cut=cut, step=int(np.flatnonzero(differ)[0]) + 1, row=row + 1,
+                                         where="dans le lot")
     return None
 
 
@@ -178,8 +208,10 @@ def _batch_problem(full, singles, lengths) -> str | None:
              if not np.array_equal(decisions[0], full[row, :lengths[row]])]
     if not wrong:
         return None
-    return (f"{plural(len(wrong), 'flux', 'flux')} sur {len(singles)} ne reçoi{'t' if len(wrong) < 2 else 'vent'} "
-            f"pas dans le lot les décisions qu'il reçoit seul (par exemple le flux n° {wrong[0] + 1}) : le lot "
+    one = len(wrong) < 2
+    return (f"{plural(len(wrong), 'flux', 'flux')} sur {len(singles)} ne reçoi{'t' if one else 'vent'} "
+            f"pas dans le lot les décisions qu'{'il reçoit seul' if one else 'ils reçoivent seuls'} (par exemple "
+            f"le flux n° {wrong[0] + 1}) : le lot "
             f"n'est pas trié par longueur et son remplissage est du bruit. Si vous triez le lot (pour "
             f"pack_padded_sequence), remettez les sorties dans l'ordre du lot ; ne normalisez pas sur tout "
             f"le lot (les flux se mélangent) ; ne lisez que les pas réels de chaque flux (lengths)")
@@ -244,7 +276,8 @@ class ProjectExercise(FunctionExercise):
         (test_role, (x, lengths), full), = by_role["test"]
         singles = [(role["row"], dec) for role, _, dec in by_role.get("single", [])]
         cuts = [(role["row"], role["cut"], dec) for role, _, dec in by_role.get("cut", [])]
-        problem = _causality_problem(singles, cuts)
+        batch_cuts = [(role["cut"], dec) for role, _, dec in by_role.get("batch_cut", [])]
+        problem = _causality_problem(singles, cuts, full, lengths, batch_cuts)
         if problem:
             return Verdict(0.0, self.points, FAUX, problem)
         lines, points = [], 0.0
@@ -293,21 +326,26 @@ STATEMENT = (
     f"`radar_streams({VALIDATION_SIZE}, seed={VALIDATION_SEED})`, que vous ne devez pas utiliser pour "
     f"entraîner ni pour régler : tirez vos propres flux avec `radar_streams(n, seed=SEED)`.\n\n"
     f"**Ce que note le correcteur** ({AUTO_POINTS} points). Il ré-exécute tout le cahier dans un noyau neuf, "
-    f"puis appelle `alarm` sur {TEST_SIZE} flux secrets tirés au moment de la correction, au remplissage "
-    f"bruité :\n\n"
+    f"puis appelle `alarm` sur {TEST_SIZE} flux secrets tirés au moment de la correction (les mêmes pour "
+    f"toute la classe), au remplissage bruité :\n\n"
     f"- **{_CAUSAL}** ({AUTO_CRITERIA[_CAUSAL]} points) : les décisions sur `x[:, :t]` doivent être celles "
-    f"de `x` aux pas $< t$. **Une alarme non causale reçoit 0 à toute la partie automatique** ;\n"
+    f"de `x` aux pas $< t$, pour des flux seuls et pour le lot entier ; une partie de ces coupes est jouée "
+    f"dans une seconde exécution du cahier, un autre noyau neuf qui ne voit jamais les flux entiers (une "
+    f"alarme ne doit donc rien garder d'un appel à l'autre). **Une alarme non causale reçoit 0 à toute la "
+    f"partie automatique** ;\n"
     f"- **{_F1}** ({AUTO_CRITERIA[_F1]} points) : 0 point sous F1 = {format_fr(F1_ZERO, 2)} (un peu au-dessus "
     f"de la meilleure ligne de base mesurée, la moyenne mobile du chapitre 4, de 0,80 à 0,84), tous à partir de "
     f"{format_fr(F1_FULL, 2)}, linéairement entre les deux ;\n"
     f"- **{_BATCH}** ({AUTO_CRITERIA[_BATCH]} points) : chaque flux du lot doit recevoir les décisions qu'il "
     f"reçoit seul ;\n"
     f"- **{_REPRO}** ({AUTO_CRITERIA[_REPRO]} points) : `REPORTED_F1`, le F1 de validation de votre rapport "
-    f"recopié à la main, doit être celui que mesure le correcteur après avoir ré-exécuté votre cahier avec "
-    f"votre `SEED` (à {format_fr(REPRO_TOLERANCE, 2)} près).\n\n"
+    f"recopié à la main, doit être celui que mesure le correcteur après avoir ré-exécuté votre cahier tel "
+    f"quel (votre code tire tout avec votre `SEED` : le correcteur ne la fixe pas à votre place), à "
+    f"{format_fr(REPRO_TOLERANCE, 2)} près.\n\n"
     f"**Budget.** Votre cellule de réponse, entraînement compris, doit s'exécuter en moins de "
     f"{TRAINING_BUDGET_S} s sur un CPU à 2 cœurs : le correcteur arrête une cellule au bout de 30 s et une "
-    f"copie au bout de 180 s ; `alarm` sur {TEST_SIZE} flux doit répondre en quelques secondes."
+    f"copie au bout de 180 s. Tous ses appels d'`alarm` (environ 1 000 flux) doivent tenir en "
+    f"{HARVEST_BUDGET_S} s : `alarm` sur {TEST_SIZE} flux doit répondre en quelques secondes."
 )
 
 STARTER = (
@@ -374,7 +412,7 @@ HELPER = (
     "\n"
     "\n"
     "for name, baseline in [(\"moyenne mobile\", ema_alarm), (\"pic confirmé\", confirmed_peak_alarm)]:\n"
-    "    print(f\"{name} : F1 de validation = {validation_f1(baseline):.3f}\".replace(\".\", \",\"))"
+    "    print(f\"{name} : F1 de validation = {lstm_lib.style.format_fr(validation_f1(baseline), 3)}\")"
 )
 
 EXERCISES = [
@@ -399,6 +437,9 @@ EXERCISES = [
         preview_cases=_preview_cases,
         check=lambda args, got: None,  # juge sur mesure : voir ProjectExercise.judge (tous les appels à la fois)
         context=("SEED", "REPORTED_F1"),
+        isolated=_isolated,
+        shared_draw=True,  # les mêmes flux secrets pour toutes les copies : la note ne dépend pas du tirage
+        harvest_seconds=HARVEST_BUDGET_S,
     ),
 ]
 

@@ -59,7 +59,8 @@ def student_markdown(rubric, auto_points: float) -> str:
         f"La partie automatique ci-dessus vaut {plural(auto_points, 'point')} ; votre rapport, écrit dans "
         f"la cellule suivante, vaut {plural(total(rubric), 'point')}. Votre enseignant le note avec cette "
         f"grille, la même que la sienne. Chaque affirmation s'appuie sur un nombre que votre cahier "
-        f"calcule (et que le correcteur recalcule en ré-exécutant le cahier).\n\n"
+        f"calcule, après « Redémarrer le noyau et tout exécuter » (le correcteur ne vérifie lui-même que "
+        f"le F1 de validation, REPORTED_F1).\n\n"
         + _levels_table(rubric, teacher=False)
     )
 
