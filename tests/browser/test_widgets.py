@@ -65,6 +65,7 @@ READ_WIDGET = """(root) => {
     lines: [...root.querySelectorAll('polyline[data-series]')].map((e) => ({ name: e.dataset.series, points: e.getAttribute('points') })),
     bars: [...root.querySelectorAll('rect[data-series]')].map((e) => ({
       name: e.dataset.series, index: Number(e.dataset.index), height: Number(e.getAttribute('height')) })),
+    texts: [...root.querySelectorAll('[data-text]')].map((e) => ({ name: e.dataset.text, text: e.textContent })),
     figure: root.querySelector('.lstm-x-figure') ? root.querySelector('.lstm-x-figure').getAttribute('aria-label') : null,
   };
 }"""
@@ -146,6 +147,11 @@ def check_widget(page, root, widget: Explorer, moment: str) -> list[str]:
             text = format_fr(want + 0.0, readout["digits"], style=readout["style"])
             if readout["text"] != text:
                 problems.append(f"{where} : {name}[{index}] écrit « {readout['text']} », attendu « {text} »")
+    for shown_text in seen["texts"]:
+        displayed.add(shown_text["name"])
+        if shown_text["text"] != expected[shown_text["name"]]:
+            problems.append(f"{where} : texte {shown_text['name']} « {shown_text['text'][:60]}… », "
+                            f"attendu « {expected[shown_text['name']][:60]}… »")
     log = widget.config.get("y_scale") == "log"
     for line in seen["lines"]:
         displayed.add(line["name"])
@@ -302,8 +308,17 @@ def _all_book_widgets() -> list[Explorer]:
                  "data": [[rho ** k for k in range(51)] for rho in (0.5, 0.9, 0.99)]}],
         x={"label": "pas en arrière k", "values": list(range(51))}, y_label="norme", y_scale="log",
     )
+    taus = [0.5, 1.0, 1.5]
+    text_grid = grid_explorer(
+        "Textes précalculés",
+        [{"name": "tau", "label": "température τ", "values": taus, "digits": 1}],
+        note="Textes écrits d'avance, un par température (un cas dont on connaît la réponse).",
+        readouts=[{"name": "tau_twice", "label": "2τ", "digits": 1, "data": [2 * t for t in taus]}],
+        texts=[{"name": "sample", "label": "texte", "prefix": "La porte ",
+                "data": [f"La porte τ = {format_fr(t, 1)} : « é »" for t in taus]}],
+    )
     return [cell_explorer(), memory_explorer(), gradient_decay_explorer(), gate_bias_explorer(),
-            saturation_explorer(), half_life_explorer(), grid, log_grid]
+            saturation_explorer(), half_life_explorer(), grid, log_grid, text_grid]
 
 
 def _widget_page(directory: Path, widgets: list[Explorer]) -> str:
