@@ -14,6 +14,7 @@ pour juger un modèle de langue LSTM contre une référence classique.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from importlib import resources
 
@@ -30,6 +31,8 @@ __all__ = [
     "perplexity",
     "softmax_with_temperature",
     "sample_with_temperature",
+    "entropy_bits",
+    "known_word_share",
     "book_corpus",
 ]
 
@@ -302,6 +305,43 @@ def sample_with_temperature(logits, temperature, rng) -> int:
     check_ndim(z, (1,), "logits", where, "(V,) (un seul pas)")
     p = softmax_with_temperature(z, temperature)
     return int(rng.choice(len(p), p=p))
+
+
+def entropy_bits(p) -> float:
+    """L'entropie ``H = −Σ_k p_k log₂ p_k`` d'une loi ``p`` de forme ``(V,)``, en bits.
+
+    0 pour une loi certaine (un seul caractère possible), ``log₂ V`` pour la loi uniforme
+    sur ``V`` caractères ; les ``p_k = 0`` ne comptent pas (``0 log 0 = 0``).
+    """
+    where = "entropy_bits"
+    p = as_float_array(p, "p", where)
+    check_ndim(p, (1,), "p", where, "(V,), une loi")
+    if p.shape[0] == 0 or np.any(p < 0) or abs(p.sum() - 1) > 1e-9:
+        raise ValueError(f"{where}\xa0: «\xa0p\xa0» doit être une loi (des nombres ≥ 0 de somme 1), "
+                         f"reçu une somme de {p.sum() if p.size else 0} et un minimum de {p.min() if p.size else None}.")
+    q = p[p > 0]
+    return float(-(q * np.log2(q)).sum()) + 0.0
+
+
+_WORD = re.compile(r"[^\W\d_]+")  # une suite de lettres (accents compris) : un mot
+
+
+def known_word_share(text, corpus) -> float:
+    """La part des mots de ``text`` qu'on trouve dans ``corpus`` (minuscules comparées), de 0 à 1.
+
+    Un mot est une suite de lettres (accents compris ; chiffres, apostrophes et ponctuation
+    séparent les mots). Sert à juger un texte écrit par un modèle de langue : des mots
+    inventés font baisser la part. Rend ``nan`` si ``text`` n'a aucun mot.
+    """
+    where = "known_word_share"
+    if not isinstance(text, str) or not isinstance(corpus, str):
+        raise TypeError(f"{where}\xa0: «\xa0text\xa0» et «\xa0corpus\xa0» doivent être des textes (str), "
+                        f"reçu {type(text).__name__} et {type(corpus).__name__}.")
+    words = _WORD.findall(text.lower())
+    if not words:
+        return float("nan")
+    known = set(_WORD.findall(corpus.lower()))
+    return sum(w in known for w in words) / len(words)
 
 
 def book_corpus() -> str:

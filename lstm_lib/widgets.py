@@ -15,7 +15,8 @@ Aides des cahiers d'exercices (un curseur, une phrase) : :func:`gradient_decay_
 (``f¹⁰`` et la demi-vie).
 
 Résultats précalculés (expériences réelles, grilles de réglages) : :func:`grid_explorer`,
-un curseur par axe d'une grille de valeurs calculées en Python ; la page ne calcule rien.
+un curseur par axe d'une grille de valeurs calculées en Python (nombres, courbes, textes) ;
+la page ne calcule rien.
 
 **Comment ils marchent, et pourquoi ainsi.** Chaque widget est un ``anywidget.AnyWidget``
 dont le front-end est un seul module JavaScript, ``lstm_lib/front/explorer.js`` : dans
@@ -73,6 +74,7 @@ __all__ = [
     "saturation_explorer",
     "half_life_explorer",
     "grid_explorer",
+    "precomputed_grid",
     "cell_quantities",
     "CELL_PRESETS",
 ]
@@ -446,7 +448,7 @@ class GridExplorer(Explorer):
     def shown(self, values=None):
         v = self._values(values)
         shown = {}
-        for item in self.config["readouts"] + self.config["curves"]:
+        for item in self.config["readouts"] + self.config["curves"] + self.config.get("texts", []):
             data = item["data"]
             for axis in self.config["axes"]:
                 data = data[int(v[axis["name"]])]
@@ -461,7 +463,16 @@ def _grid_array(value, shape, name, where):
     return arr.astype(np.float64).tolist()
 
 
-def grid_explorer(title, axes, *, note, readouts=(), curves=(), x=None, y_label="", y_scale="linear",
+def _grid_texts(value, shape, name, where):
+    """Un tableau de textes de forme ``shape`` (listes imbriquées), rendu en listes de ``str``."""
+    arr = np.asarray(value, dtype=object)
+    if arr.shape != shape or not all(isinstance(t, str) for t in arr.ravel()):
+        raise ValueError(f"{where} : « {name} » doit être un tableau de textes de forme {shape} (un axe par curseur), "
+                         f"reçu un tableau de forme {arr.shape}.")
+    return arr.tolist()
+
+
+def grid_explorer(title, axes, *, note, readouts=(), curves=(), texts=(), x=None, y_label="", y_scale="linear",
                   figure_alt="Courbes précalculées", start=None):
     """Un curseur par axe d'une grille de résultats calculés d'avance ; la page ne calcule rien.
 
@@ -476,6 +487,10 @@ def grid_explorer(title, axes, *, note, readouts=(), curves=(), x=None, y_label=
       savoir qu'ils sont précalculés, et sur quoi) ;
     - ``readouts`` : des nombres affichés, ``{"name", "label", "data", "digits"?, "unit"?,
       "style"?}`` avec ``data`` de forme ``(len(values) de chaque axe,)`` ;
+    - ``texts`` : des textes affichés tels quels (par exemple ce qu'écrit un modèle de langue),
+      ``{"name", "label", "data", "prefix"?}`` avec ``data`` un tableau de textes de forme
+      ``(len(values) de chaque axe,)`` ; ``prefix`` (facultatif, affiché en gras) est le début
+      commun de chaque texte, une amorce par exemple ;
     - ``curves`` : des courbes, ``{"name", "label", "data", "color", "dash"?}`` avec ``data``
       de forme ``(… axes …, len(x["values"]))`` ; ``x`` : ``{"label", "values"}`` ;
       ``y_label``, ``y_scale`` (``"linear"`` ou ``"log"``), ``figure_alt`` (le début de la
@@ -503,11 +518,19 @@ def grid_explorer(title, axes, *, note, readouts=(), curves=(), x=None, y_label=
         axes_out.append({"name": str(axis["name"]), "label": str(axis["label"]), "values": axis_values.tolist(),
                          "digits": int(axis.get("digits", 2)), "unit": str(axis.get("unit", ""))})
         shape += (len(axis_values),)
-    if not readouts and not curves:
-        raise ValueError(f"{where} : donnez au moins un nombre (« readouts ») ou une courbe (« curves ») à afficher.")
+    if not readouts and not curves and not texts:
+        raise ValueError(f"{where} : donnez au moins un nombre (« readouts »), une courbe (« curves ») "
+                         "ou un texte (« texts ») à afficher.")
     readouts_out = [{"name": str(r["name"]), "label": str(r["label"]), "digits": int(r.get("digits", 2)),
                      "unit": str(r.get("unit", "")), "style": r.get("style", "fixed"),
                      "data": _grid_array(r["data"], shape, f"data de « {r['name']} »", where)} for r in readouts]
+    texts_out = []
+    for t in texts:
+        data = _grid_texts(t["data"], shape, f"data de « {t['name']} »", where)
+        prefix = str(t.get("prefix", ""))
+        if prefix and not all(text.startswith(prefix) for text in np.asarray(data, dtype=object).ravel()):
+            raise ValueError(f"{where} : chaque texte de « {t['name']} » doit commencer par son préfixe {prefix!r}.")
+        texts_out.append({"name": str(t["name"]), "label": str(t["label"]), "prefix": prefix, "data": data})
     curves_out = []
     if curves:
         if not isinstance(x, dict) or not {"label", "values"} <= set(x):
@@ -534,5 +557,35 @@ def grid_explorer(title, axes, *, note, readouts=(), curves=(), x=None, y_label=
     if start:
         raise ValueError(f"{where} : « start » nomme des axes inconnus {sorted(start)} (axes : {names}).")
     config = {"title": title, "note": note, "axes": axes_out, "readouts": readouts_out, "curves": curves_out,
-              "x": x, "y_label": str(y_label), "y_scale": y_scale, "figure_alt": str(figure_alt)}
+              "texts": texts_out, "x": x, "y_label": str(y_label), "y_scale": y_scale, "figure_alt": str(figure_alt)}
     return GridExplorer(config=config, values=values)
+
+
+# --- Grilles trop longues à calculer dans leur cahier ------------------------------------
+
+GRIDS = Path(__file__).resolve().parent / "grids"
+
+
+def precomputed_grid(name: str) -> dict:
+    """La grille ``lstm_lib/grids/<name>.json``, écrite par ``tools/make_widget_grids.py``.
+
+    Pour les widgets dont la grille dépasse le budget de 30 s d'un cahier (par exemple un
+    entraînement par position du curseur) : le générateur exécute le code du chapitre, le
+    fichier dit qu'il est généré et par quelle commande, le cahier le lit ici, et
+    ``tests/test_widget_grids.py`` recalcule un échantillon de ses points. Le paquet
+    embarque ces fichiers (Colab, Binder). Rend le dictionnaire lu.
+    """
+    import json
+
+    if not isinstance(name, str) or not re.fullmatch(r"[0-9a-z_]+", name):
+        raise ValueError(f"precomputed_grid\xa0: «\xa0name\xa0» doit être le nom d'une grille (lettres minuscules, "
+                         f"chiffres, «\xa0_\xa0»), reçu {name!r}.")
+    path = GRIDS / f"{name}.json"
+    if not path.is_file():
+        known = sorted(p.stem for p in GRIDS.glob("*.json"))
+        raise FileNotFoundError(f"precomputed_grid\xa0: pas de grille «\xa0{name}\xa0» (connues\xa0: {known})\xa0; "
+                                "lancez «\xa0python tools/make_widget_grids.py\xa0».")
+    grid = json.loads(path.read_text(encoding="utf-8"))
+    if "généré par" not in grid.get("_généré", ""):
+        raise ValueError(f"precomputed_grid\xa0: {path.name} ne dit pas qu'il est généré (clé «\xa0_généré\xa0»).")
+    return grid

@@ -203,3 +203,26 @@ def test_charngram_is_frozen():
     with pytest.raises(Exception):
         MODEL.order = 3  # type: ignore[misc]
     assert isinstance(MODEL, CharNgram) and math.isclose(MODEL.beta, 1.0)
+
+
+def test_entropy_bits_on_known_laws():
+    from lstm_lib.text import entropy_bits
+
+    assert entropy_bits([1.0, 0.0, 0.0]) == 0.0
+    assert entropy_bits(np.full(8, 1 / 8)) == pytest.approx(3.0, abs=1e-12)
+    assert entropy_bits([0.5, 0.25, 0.25]) == pytest.approx(1.5, abs=1e-12)
+    logits = np.array([2.0, 1.0, 0.0, -1.0])
+    values = [entropy_bits(softmax_with_temperature(logits, tau)) for tau in (0.2, 0.5, 1.0, 2.0, 10.0)]
+    assert all(a < b for a, b in zip(values, values[1:])) and values[-1] < 2.0  # monte avec τ, vers log₂ 4
+    check_french_error(lambda: entropy_bits([0.5, 0.6]), ValueError, "doit être une loi")
+
+
+def test_known_word_share_on_known_texts():
+    from lstm_lib.text import known_word_share
+
+    corpus = "La porte d'oubli garde la mémoire ; l'état caché en sort."
+    assert known_word_share("la Mémoire garde", corpus) == 1.0
+    assert known_word_share("la mémoire gardz tout", corpus) == 0.5  # « gardz » et « tout » sont inconnus
+    assert known_word_share("porte d'oubli, 12 fois", corpus) == pytest.approx(3 / 4)  # porte, d, oubli ; fois inconnu
+    assert math.isnan(known_word_share("12 ; 3", corpus))
+    check_french_error(lambda: known_word_share(3, corpus), TypeError, "doivent être des textes")

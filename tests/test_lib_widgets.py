@@ -160,6 +160,31 @@ def test_front_end_grid_reads_the_table(tmp_path):
     assert widget.shown({"f": 7})["c"] == pytest.approx(fs[7] ** steps)
 
 
+def test_front_end_grid_reads_texts(tmp_path):
+    """Un texte par case de la grille (ce qu'écrit un modèle à chaque température) : lu tel quel."""
+    taus, seeds = [0.5, 1.0, 1.5], [0, 1]
+    samples = [[f"La porte d'oubli τ = {t}, graine {s} : « é » {'x' * (s + 1)}" for s in seeds] for t in taus]
+    widget = grid_explorer(
+        "Textes précalculés", [{"name": "tau", "label": "τ", "values": taus}, {"name": "seed", "label": "graine", "values": seeds}],
+        note="Textes écrits d'avance, un par réglage de la grille (cas dont on connaît la réponse).",
+        texts=[{"name": "sample", "label": "texte", "prefix": "La porte d'oubli ", "data": samples}],
+    )
+    cases = [{"tau": a, "seed": b} for a in range(3) for b in range(2)]
+    got = run_front_end(
+        tmp_path,
+        "console.log(JSON.stringify(payload.cases.map(v => front.SHOWN.grid(payload.config, v))));",
+        {"config": widget.config, "cases": cases},
+    )
+    for g, v in zip(got, cases):
+        assert g == widget.shown(v) == {"sample": samples[v["tau"]][v["seed"]]}
+    with pytest.raises(ValueError, match="tableau de textes de forme"):
+        grid_explorer("T", [{"name": "tau", "label": "τ", "values": taus}], note=widget.config["note"],
+                      texts=[{"name": "s", "label": "texte", "data": ["a", "b"]}])
+    with pytest.raises(ValueError, match="préfixe"):
+        grid_explorer("T", [{"name": "tau", "label": "τ", "values": taus}], note=widget.config["note"],
+                      texts=[{"name": "s", "label": "texte", "prefix": "La ", "data": ["La a", "La b", "Le c"]}])
+
+
 FORMAT_CASES = [0.0, -0.0, 0.125, 0.375, -0.125, -0.375, 2.5, 3.5, -2.5, 0.9, -0.7, 0.7312, 1e-7, -1e-7,
                 0.4, 0.1 + 0.2, 6.578813478960585, 50688, 1234567.891, -1234567.891, 999.9996, 34.86784401000001,
                 0.005, 0.015, 0.025, 1.0005, 100.0]

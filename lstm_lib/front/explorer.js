@@ -107,6 +107,7 @@ export const SHOWN = {
     const shown = {};
     for (const r of config.readouts || []) shown[r.name] = pick(r.data);
     for (const c of config.curves || []) shown[c.name] = pick(c.data);
+    for (const t of config.texts || []) shown[t.name] = pick(t.data);
     return shown;
   },
 };
@@ -481,7 +482,9 @@ VIEWS.grid = function gridView(root, config, values, changed) {
   }
   const text = h("p", { class: "lstm-x-text", "aria-live": "polite" });
   const figure = config.curves && config.curves.length ? figureBox() : null;
-  root.append(controls, text);
+  // Les textes (ce qu'écrit un modèle, par exemple) : affichés tels quels, le préfixe en gras.
+  const texts = (config.texts || []).map((t) => ({ spec: t, body: h("span", { "data-text": t.name }) }));
+  root.append(controls, text, ...texts.map(({ spec, body }) => h("p", { class: "lstm-x-sample" }, `${spec.label} : `, body)));
   if (figure) root.append(figure.element, legend(config.curves.map((c) => ({ label: c.label, color: c.color, dash: Boolean(c.dash) }))));
   return (width) => {
     const q = SHOWN.grid(config, values);
@@ -491,6 +494,11 @@ VIEWS.grid = function gridView(root, config, values, changed) {
       parts.push(`${r.label} : `, number(r.name, q[r.name], r.digits ?? 2, { style: r.style }), r.unit ? NBSP + r.unit : "");
     });
     text.replaceChildren(...parts);
+    for (const { spec, body } of texts) {
+      const value = q[spec.name];
+      const prefix = spec.prefix && value.startsWith(spec.prefix) ? spec.prefix : "";
+      body.replaceChildren(...(prefix ? [h("strong", {}, prefix)] : []), value.slice(prefix.length));
+    }
     if (figure) {
       const chart = lineChart(width, {
         xs: config.x.values,

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from browser_fixtures import SiteServer, chromium, load, new_context
+from browser_fixtures import RENDERED_JS, SiteServer, chromium, load, new_context
 
 from conftest import ROOT, toc_docnames
 from lstm_lib import constant_gate_memory, half_life
@@ -65,6 +65,7 @@ READ_WIDGET = """(root) => {
     lines: [...root.querySelectorAll('polyline[data-series]')].map((e) => ({ name: e.dataset.series, points: e.getAttribute('points') })),
     bars: [...root.querySelectorAll('rect[data-series]')].map((e) => ({
       name: e.dataset.series, index: Number(e.dataset.index), height: Number(e.getAttribute('height')) })),
+    texts: [...root.querySelectorAll('[data-text]')].map((e) => ({ name: e.dataset.text, text: e.textContent })),
     figure: root.querySelector('.lstm-x-figure') ? root.querySelector('.lstm-x-figure').getAttribute('aria-label') : null,
   };
 }"""
@@ -146,6 +147,11 @@ def check_widget(page, root, widget: Explorer, moment: str) -> list[str]:
             text = format_fr(want + 0.0, readout["digits"], style=readout["style"])
             if readout["text"] != text:
                 problems.append(f"{where} : {name}[{index}] écrit « {readout['text']} », attendu « {text} »")
+    for shown_text in seen["texts"]:
+        displayed.add(shown_text["name"])
+        if shown_text["text"] != expected[shown_text["name"]]:
+            problems.append(f"{where} : texte {shown_text['name']} « {shown_text['text'][:60]}… », "
+                            f"attendu « {expected[shown_text['name']][:60]}… »")
     log = widget.config.get("y_scale") == "log"
     for line in seen["lines"]:
         displayed.add(line["name"])
@@ -302,8 +308,17 @@ def _all_book_widgets() -> list[Explorer]:
                  "data": [[rho ** k for k in range(51)] for rho in (0.5, 0.9, 0.99)]}],
         x={"label": "pas en arrière k", "values": list(range(51))}, y_label="norme", y_scale="log",
     )
+    taus = [0.5, 1.0, 1.5]
+    text_grid = grid_explorer(
+        "Textes précalculés",
+        [{"name": "tau", "label": "température τ", "values": taus, "digits": 1}],
+        note="Textes écrits d'avance, un par température (un cas dont on connaît la réponse).",
+        readouts=[{"name": "tau_twice", "label": "2τ", "digits": 1, "data": [2 * t for t in taus]}],
+        texts=[{"name": "sample", "label": "texte", "prefix": "La porte ",
+                "data": [f"La porte τ = {format_fr(t, 1)} : « é »" for t in taus]}],
+    )
     return [cell_explorer(), memory_explorer(), gradient_decay_explorer(), gate_bias_explorer(),
-            saturation_explorer(), half_life_explorer(), grid, log_grid]
+            saturation_explorer(), half_life_explorer(), grid, log_grid, text_grid]
 
 
 def _widget_page(directory: Path, widgets: list[Explorer]) -> str:
@@ -385,3 +400,61 @@ def test_widgets_are_usable_on_a_phone(built_html, book_server, browser):
     print(f"{tapped} curseurs réglés au doigt")
     assert tapped > 0
     assert not problems, "\n".join(problems[:30])
+
+
+# Les widgets « modèle » des chapitres (issue 14) : un réglage qui change ce que fait un modèle.
+MODEL_WIDGET_PAGES = {
+    "chapters/01_pourquoi_lstm.html": {"rho", "b_f"},
+    "chapters/04_filtre_adaptatif.html": {"alpha"},
+    "chapters/06_bidirectionnalite.html": {"delay"},
+    "chapters/09_donnees_reelles.html": {"tau", "seed"},
+}
+
+
+def test_model_widgets_change_what_they_show(built_html, book_server, browser):
+    """Chapitres 1, 4, 6 et 9 : le widget « grille » est là, dit d'où viennent ses nombres, et
+    chaque curseur, réglé au clavier à ses deux bouts, change ce qui est affiché (lu dans la page,
+    comparé à ``GridExplorer.shown``) ; aucune erreur dans la console."""
+    context = new_context(browser, book_server.origin)
+    problems, moved = [], 0
+    try:
+        for page_path, axes in MODEL_WIDGET_PAGES.items():
+            states = _page_states(built_html / page_path)
+            # Comme load(), mais à l'écoute de la console dès le chargement de la page.
+            errors = []
+            page = context.new_page()
+            page.on("console", lambda m, errors=errors: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
+            page.goto(book_server.url(page_path), wait_until="load")
+            page.evaluate(RENDERED_JS)
+            views = [v for v in page.locator('.lstm-widget[data-widget="rendered"]').all()
+                     if states[v.get_attribute("data-model-id")]["state"]["kind"] == "grid"]
+            found = [Explorer.from_state(states[v.get_attribute("data-model-id")]["state"]) for v in views]
+            names = [{a["name"] for a in w.config["axes"]} for w in found]
+            if axes not in names:
+                problems.append(f"{page_path} : pas de widget grille aux curseurs {sorted(axes)} (trouvés : {names})")
+                page.close()
+                continue
+            widget = found[names.index(axes)]
+            root = views[names.index(axes)].locator(".lstm-x")
+            if "précalculé" not in root.inner_text():
+                problems.append(f"{page_path} : la page ne dit pas que les nombres sont précalculés")
+            for slider in root.locator("input[type=range]").all():
+                seen = {}
+                for key in ("Home", "End"):
+                    slider.focus()
+                    page.keyboard.press(key)
+                    seen[key] = root.evaluate(READ_WIDGET)
+                    problems += [f"{page_path} : {p}" for p in check_widget(page, root, widget, f"{key}")]
+                moved += 1
+                shown = {k: (v["readouts"], v["lines"], v["texts"]) for k, v in seen.items()}
+                if shown["Home"] == shown["End"]:
+                    problems.append(f"{page_path} : le curseur {slider.get_attribute('data-slider')} ne change rien")
+            page.close()
+            if errors:
+                problems.append(f"{page_path} : erreurs dans la console : {errors[:3]}")
+    finally:
+        context.close()
+    print(f"{moved} curseurs des widgets « modèle » réglés à leurs deux bouts")
+    assert not problems, "\n".join(problems[:30])
+    assert moved == sum(len(a) for a in MODEL_WIDGET_PAGES.values())

@@ -126,3 +126,38 @@ def test_a_smaller_learning_rate_needs_a_larger_budget_for_both(runs):
     assert all(m > 0.1 for m in at_800)  # 800 étapes ne suffisent pas au LSTM à ce taux…
     assert count(lambda s: s <= SLOW_BUDGET, steps) >= 4  # … 3 000 suffisent…
     assert all(m > 0.15 for m in rnn_best)  # … et le RNN, avec le même budget, reste à la référence
+
+
+def gradient_rates(namespace):
+    """Du widget « ρ et b_f » : les taux par pas de la grille, des nombres seulement."""
+    grid = namespace["gradients"]
+    return {"rhos": namespace["RHOS"], "biases": namespace["FORGET_BIASES"],
+            **{name: grid["rates"][name].tolist() for name in ("rnn", "direct", "full")}}
+
+
+@pytest.fixture(scope="module")
+def gradient_grids():
+    # Le cahier jusqu'à la cellule qui calcule la grille du widget (avant tout entraînement).
+    return run_jobs([Job(CHAPTER, outputs=("gradients", "RHOS", "FORGET_BIASES"), until="gradients",
+                         overrides={"SEED": s}, post=gradient_rates) for s in SEEDS])
+
+
+def test_the_gradient_widget_regimes_hold_on_every_seed(gradient_grids):
+    """Ce que le texte tire du widget du chapitre 1, sur 5 tirages des poids :
+    RNN : taux sous 1 pour ρ ≤ 1, au-dessus de 1 à ρ = 3 ; LSTM : le taux du chemin direct monte
+    avec b_f sans atteindre 1, celui de la jacobienne complète passe 1 dès b_f = 3 et reste
+    sous 1 jusqu'à b_f = 1."""
+    rhos, biases = gradient_grids[0]["rhos"], gradient_grids[0]["biases"]
+    for r in gradient_grids:
+        show("taux du RNN, ρ = " + " ; ".join(map(str, rhos)), r["rnn"], "{:.3f}")
+        show("taux du chemin direct, b_f = " + " ; ".join(map(str, biases)), r["direct"], "{:.3f}")
+        show("taux de la jacobienne complète", r["full"], "{:.3f}")
+    between = [v for r in gradient_grids for rho, v in zip(rhos, r["rnn"]) if 1 < rho < 3]
+    show("taux du RNN pour 1 < ρ < 3, plage", [min(between), max(between)], "{:.3f}")
+    for r in gradient_grids:
+        assert all(v < 1 for rho, v in zip(rhos, r["rnn"]) if rho <= 1)
+        assert r["rnn"][rhos.index(3.0)] > 1
+        assert all(a < b for a, b in zip(r["direct"], r["direct"][1:])) and max(r["direct"]) < 1
+        assert all(v > 1 for b, v in zip(biases, r["full"]) if b >= 3)
+        assert all(v < 1 for b, v in zip(biases, r["full"]) if b <= 1)
+    assert 0.85 < min(between) and max(between) < 1.25  # « près de 1 » : la saturation freine

@@ -21,6 +21,7 @@ def summary(ns):
     curves = ns["median_curves"]
     return {
         "ema_accuracy": ns["ema_accuracy"], "ema_per_class": ns["ema_per_class"],
+        "ema_best_test": max(row[3] for row in ns["sweep"]),  # le meilleur α du widget, choisi sur le test
         "peak_accuracy": ns["peak_accuracy"],
         "lstm_accuracy": ns["lstm_accuracy"], "lstm_per_class": ns["lstm_per_class"],
         "bridge_error": float(ns["bridge_error"]),
@@ -46,7 +47,7 @@ def runs():
                                            "lstm_per_class", "bridge_error", "bumps", "spikes", "peak_deviation",
                                            "late", "settling", "spike_peak_delay", "noise_peak", "noise_settling",
                                            "f_after_bump", "f_after_spike", "kept_by_f",
-                                           "fixed_point_gap", "gates", "event_median", "median_curves"),
+                                           "fixed_point_gap", "gates", "event_median", "median_curves", "sweep"),
                          overrides={"SEED": s}, post=summary) for s in SEEDS])
 
 
@@ -71,6 +72,14 @@ def test_the_lstm_beats_the_moving_average_but_not_the_peak_hold(runs):
                and r["lstm_per_class"]["pic"] > r["ema_per_class"]["pic"] for r in runs)
     assert all(r["peak_accuracy"] > r["lstm_accuracy"] for r in runs)  # « le détecteur de crête fait un peu mieux »
     assert all(r["bridge_error"] < 1e-4 for r in runs)
+
+
+def test_no_alpha_of_the_widget_reaches_the_lstm(runs):
+    """Le widget du chapitre : « aucun α de la grille n'atteint l'exactitude du LSTM », même le
+    meilleur α choisi sur le test (une faveur que le balayage du chapitre ne fait pas)."""
+    show("meilleure moyenne mobile de la grille, sur le test", [runs[0]["ema_best_test"]], "{:.4f}")
+    show("LSTM, exactitude sur le test", [r["lstm_accuracy"] for r in runs], "{:.4f}")
+    assert all(r["ema_best_test"] < r["lstm_accuracy"] for r in runs)
 
 
 def test_the_memory_holds_after_a_bump_and_settles_after_a_spike(runs):

@@ -22,10 +22,17 @@ torch = pytest.importorskip("torch")
 pytest.importorskip("aeon")
 import torch.nn.functional as F  # noqa: E402
 
-from lstm_lib.charlm import char_lstm, lm_target_probs, next_char_loss, training_windows  # noqa: E402
+from lstm_lib.charlm import char_lstm, generate, lm_target_probs, next_char_loss, training_windows  # noqa: E402
 from lstm_lib.models import SequenceModel  # noqa: E402
 from lstm_lib.realdata import load_japanese_vowels, pad_sequences  # noqa: E402
-from lstm_lib.text import CharVocab, book_corpus, fit_char_ngram, ngram_target_probs, perplexity  # noqa: E402
+from lstm_lib.text import (  # noqa: E402
+    CharVocab,
+    book_corpus,
+    fit_char_ngram,
+    known_word_share,
+    ngram_target_probs,
+    perplexity,
+)
 from lstm_lib.training import accuracy, fit, predict  # noqa: E402
 
 SEEDS = range(5)
@@ -144,15 +151,36 @@ def text_split():
     return vocab, train, heldout, ppl_ngram
 
 
-def lm_perplexity(text_split, seed, steps):
-    vocab, train, heldout, _ = text_split
+def language_model(text_split, seed, steps):
+    vocab, train, _, _ = text_split
     torch.set_num_threads(1)
     x, y = training_windows(train, 100)
     torch.manual_seed(seed)
     lm = char_lstm(len(vocab), 64)
     fit(lm, (x, y), loss_fn=next_char_loss, steps=steps, batch_size=32, lr=1e-2, seed=seed, progress=False,
         device="cpu", eval_every=steps)
-    return perplexity(lm_target_probs(lm, heldout))
+    return lm
+
+
+def lm_perplexity(text_split, seed, steps):
+    return perplexity(lm_target_probs(language_model(text_split, seed, steps), text_split[2]))
+
+
+def test_hotter_samples_invent_more_words(text_split):
+    """Le widget du chapitre (amorce « La porte d'oubli », 160 caractères, graines de tirage 1 à 3) :
+    la part des mots écrits qu'on trouve dans le corpus, à τ = 0,35 et à τ = 1,5, pour 5 modèles."""
+    vocab = text_split[0]
+    corpus, prompt = book_corpus(), "La porte d'oubli "
+    cold, hot = [], []
+    for seed in SEEDS:
+        lm = language_model(text_split, seed, 300)
+        for tau, shares in ((0.35, cold), (1.5, hot)):
+            shares.append(np.mean([known_word_share(generate(lm, vocab, prompt, 160, tau, seed=s)[len(prompt):], corpus)
+                                   for s in (1, 2, 3)]))
+    print(f"mots écrits présents dans le corpus (moyenne de 3 tirages), τ = 0,35 : {np.round(cold, 2).tolist()} ; "
+          f"τ = 1,5 : {np.round(hot, 2).tolist()}")
+    assert all(c > 0.7 for c in cold) and all(h < 0.5 for h in hot)
+    assert all(c > h + 0.3 for c, h in zip(cold, hot))
 
 
 def test_ngram_beats_the_lstm_language_model(text_split):
