@@ -265,8 +265,8 @@ def _as_bool(value, n, name, where):
     elif arr.dtype.kind in "iuf" and np.all((arr == 0) | (arr == 1)):
         out = arr.astype(bool)  # des 0 et des 1, entiers ou flottants (une alarme en float32 0,0 / 1,0)
     elif arr.dtype.kind in "iuf":
-        bad = arr[(arr != 0) & (arr != 1)].ravel()[0]
-        raise ValueError(
+        bad = arr[(arr != 0) & (arr != 1)].ravel()[0]
+        raise TypeError(
             f"{where} : « {name} » doit contenir des booléens (ou des 0 et des 1), reçu des valeurs "
             f"comme {format_fr(float(bad), 3)} : seuillez les scores pour décider."
         )

@@ -301,3 +301,104 @@ def test_secret_labels_never_reach_the_kernel():
     sent = pickle.loads(pickle.dumps(spec["cases"]))
     assert all(type(case) is tuple and len(case) == 2 for case in sent)
     assert spec["context"] == ["SEED", "REPORTED_F1"]
+
+
+# --------------------------------------------------------------------------
+# Le vrai correcteur : les sondes de causalité dans un noyau neuf
+# --------------------------------------------------------------------------
+
+LOOKAHEAD = (
+    "\n\ndef lookahead_echo(x, threshold, max_jump):\n"
+    "    # NON CAUSAL : confirme au pas t avec le pas t + 1.\n"
+    "    amplitude, distance = x[:, :, 0], x[:, :, 1]\n"
+    "    high = amplitude > threshold\n"
+    "    after = np.concatenate([high[:, 1:], np.zeros_like(high[:, :1])], axis=1)\n"
+    "    jump = np.abs(np.diff(distance, axis=1, append=distance[:, -1:]))\n"
+    "    return high & after & (jump < max_jump)\n"
+)
+#: Les tricheries d'une revue (un attaquant) qui passaient quand toutes les sondes étaient dans le noyau
+#: de la copie et que le F1 se mesurait sur le lot : elles avaient 10/12 et 12/12.
+CHEATS = {
+    "non causale en lot, causale seule": (
+        "def alarm(x, lengths):\n"
+        "    x = np.asarray(x, dtype=np.float64)\n"
+        "    if x.shape[0] == 1:  # les coupes sont des flux seuls\n"
+        "        return confirmed_echo(x, THRESHOLD, MAX_JUMP)\n"
+        "    return lookahead_echo(x, THRESHOLD, MAX_JUMP)\n"),
+    "mémoire d'un appel à l'autre": (
+        "_SEEN = {}\n\n\ndef alarm(x, lengths):\n"
+        "    x = np.asarray(x, dtype=np.float64)\n"
+        "    out = lookahead_echo(x, THRESHOLD, MAX_JUMP)\n"
+        "    for b in range(x.shape[0]):\n"
+        "        L = int(lengths[b]); stream = x[b, :L]\n"
+        "        bucket = _SEEN.setdefault(stream[:3].tobytes(), [])\n"
+        "        for known, dec in bucket:\n"
+        "            if len(known) >= L and np.array_equal(known[:L], stream):\n"
+        "                out[b, :L] = dec[:L]\n"
+        "                break\n"
+        "        else:\n"
+        "            bucket.append((stream.copy(), out[b, :L].copy()))\n"
+        "    return out\n"),
+    "lecture de tous les cas sur la pile": (
+        "import sys\n_MEMO = {}\n\n\ndef alarm(x, lengths):\n"
+        "    if not _MEMO:\n"
+        "        f = sys._getframe(1)\n"
+        "        while f is not None and 'spec' not in f.f_locals:\n"
+        "            f = f.f_back\n"
+        "        for args in (f.f_locals['spec']['cases'] if f is not None else []):\n"
+        "            if args[0].shape[0] > 1:\n"
+        "                dec = lookahead_echo(np.asarray(args[0], dtype=np.float64), THRESHOLD, MAX_JUMP)\n"
+        "                for b, L in enumerate(args[1]):\n"
+        "                    s = np.asarray(args[0][b, :int(L)], dtype=np.float64)\n"
+        "                    _MEMO.setdefault(s[:3].tobytes(), []).append((s, dec[b, :int(L)]))\n"
+        "    x = np.asarray(x, dtype=np.float64)\n"
+        "    out = lookahead_echo(x, THRESHOLD, MAX_JUMP)\n"
+        "    for b in range(x.shape[0]):\n"
+        "        L = int(lengths[b])\n"
+        "        for known, dec in _MEMO.get(x[b, :3].tobytes(), []):\n"
+        "            if len(known) >= L and np.array_equal(known[:L], x[b, :L]):\n"
+        "                out[b, :L] = dec[:L]\n"
+        "                break\n"
+        "    return out\n"),
+}
+
+
+def test_the_grader_plays_causality_probes_in_a_fresh_kernel(tmp_path, monkeypatch):
+    """Sous le vrai correcteur (bac à sable) : la référence a 12/12, deux copies de la classe reçoivent
+    les mêmes flux secrets ; les tricheries qui gardent un état ont 0 avec le message de causalité, celle
+    qui ne lit l'avenir qu'en lot n'en tire aucun point (le F1 se mesure sur les flux seuls)."""
+    from lstm_grader import copies
+    from lstm_grader.runner import GradingOptions, grade_paths
+
+    names = {"ex11_reference.ipynb": "", "ex11_reference_bis.ipynb": ""}
+    for k, cheat in enumerate(CHEATS):
+        names[f"ex11_triche{k}.ipynb"] = cheat
+    for filename, cheat in names.items():
+        nb = copies.solved("ex11")
+        if cheat:
+            cell = next(c for c in nb.cells if c.get("id") == "reponse-ex1")
+            cell.source += LOOKAHEAD + "\n\n" + CHEATS[cheat]
+        copies.write(nb, tmp_path / filename)
+    rows = {r.copy: r for r in grade_paths(sorted(tmp_path.glob("*.ipynb")), GradingOptions(seed=5, jobs=2),
+                                           progress=False)}
+    for filename, row in sorted(rows.items()):
+        print(filename, names[filename] or "référence", row.points, row.message[:220])
+    for filename in ("ex11_reference.ipynb", "ex11_reference_bis.ipynb"):
+        assert rows[filename].points == source.AUTO_POINTS, rows[filename]
+    f1 = {f: rows[f].message.split("F1 = ")[1].split(" ")[0] for f in ("ex11_reference.ipynb", "ex11_reference_bis.ipynb")}
+    assert len(set(f1.values())) == 1, f1  # les mêmes flux secrets pour toute la classe : le même F1
+    for filename, cheat in names.items():
+        row = rows[filename]
+        if cheat == "non causale en lot, causale seule":
+            # Le F1 se mesure sur les flux seuls (causaux) : lire l'avenir en lot ne rapporte rien, et coûte
+            # le critère du lot et la reproductibilité (la validation est lue en lot).
+            assert row.points <= source.AUTO_POINTS - 2 and "ce que l'alarme fait autrement en lot" in row.message, row
+            assert row.message.split("F1 = ")[1].split(" ")[0] == f1["ex11_reference.ipynb"], row  # aucun gain
+        elif cheat:
+            assert row.points == 0 and "n'est pas causale" in row.message, (cheat, row)
+    # Ce qui les prend, c'est le noyau neuf : toutes les coupes dans le noyau de la copie, la mémoire passe.
+    monkeypatch.setattr(EX1, "isolated", None)
+    memo = [f for f, cheat in names.items() if cheat == "mémoire d'un appel à l'autre"]
+    row = grade_paths([tmp_path / memo[0]], GradingOptions(seed=5, jobs=1), progress=False)[0]
+    print("sans noyau neuf :", row.points, row.message[:160])
+    assert row.points > 0 and "n'est pas causale" not in row.message

@@ -57,8 +57,9 @@ REPRO_TOLERANCE = 0.01
 #: Le budget d'entraînement : la cellule de réponse s'exécute en moins de 20 s sur un CPU à 2 cœurs
 #: (le correcteur arrête une cellule au bout de 30 s, une copie au bout de 180 s).
 TRAINING_BUDGET_S = 20
-#: Le temps des appels d'alarm par le correcteur (environ 1 000 flux en tout, dans chacun des deux noyaux
-#: au plus) : la référence y met moins d'une seconde ; une alarme pas à pas en Python pur, 10 à 20 s.
+#: Le temps des appels d'alarm par le correcteur dans chacun des deux noyaux (1 100 flux dans le premier :
+#: le lot, chaque flux seul, la validation ; 400 flux coupés dans le second) : la référence y met environ
+#: une seconde ; une alarme pas à pas en Python pur, 10 à 30 s.
 HARVEST_BUDGET_S = 60
 
 #: Les critères de la partie automatique et leurs points.
@@ -68,7 +69,7 @@ AUTO_POINTS = sum(AUTO_CRITERIA.values())
 _F1, _CAUSAL, _BATCH, _REPRO = AUTO_CRITERIA
 
 NON_CAUSAL = (
-    "votre alarme n'est pas causale : ne lui donner que les {cut} premiers pas du flux n° {row} ({where}) "
+    "votre alarme n'est pas causale : ne lui donner que les {cut} premiers pas du flux n° {row} "
     "change sa décision au pas n° {step} (pas et flux comptés à partir de 1 ; une décision ne doit dépendre "
     "que des pas déjà lus, et une alarme ne doit rien garder d'un appel à l'autre). Une moyenne centrée, un LSTM "
     "bidirectionnel, une normalisation par la moyenne ou le maximum de tout le flux lisent l'avenir. Une "
@@ -114,50 +115,57 @@ def noisy_padding(streams, rng) -> np.ndarray:
     return x
 
 
-def _project_cases(rng, n_test=TEST_SIZE, n_single=10, n_cuts=3, n_validation=VALIDATION_SIZE):
-    """Les appels de l'alarme : les flux secrets, quelques-uns seuls et tronqués, la validation.
+def _project_cases(rng, n_test=TEST_SIZE, n_validation=VALIDATION_SIZE):
+    """Les appels de l'alarme : le lot des flux secrets, chacun de ces flux seul, chacun tronqué (juste
+    après le début d'une bosse), la validation.
 
-    Les flux secrets ont des longueurs mélangées (le lot n'est pas trié) et un remplissage bruité.
-    La troncature se fait sur des flux seuls : l'ordre du lot ou le mélange des flux n'y jouent pas
-    (c'est le critère du lot), seule compte la lecture de l'avenir.
+    Les flux secrets ont des longueurs mélangées (le lot n'est pas trié) et un remplissage bruité. Le F1
+    se mesure sur les flux **seuls** (une alarme en ligne suit chaque flux pour lui-même) : une alarme qui
+    se comporterait autrement en lot — non causale en lot, causale seule — n'y gagne rien, et perd le
+    critère du lot, qui compare le lot aux flux seuls. La troncature se fait sur des flux seuls : l'ordre
+    du lot ou le mélange des flux n'y jouent pas, seule compte la lecture de l'avenir.
     """
     test = radar_streams(n_test, seed=int(rng.integers(2**31)))
     x, lengths = noisy_padding(test, rng), test.lengths.copy()
     cases = [SecretCase((x, lengths), secret={"role": "test", "bumps": test.bumps})]
-    for row in rng.choice(n_test, size=n_single, replace=False):
-        row, L = int(row), int(lengths[row])
-        alone = x[row:row + 1, :L].copy()
-        cases.append(SecretCase((alone, lengths[row:row + 1].copy()), secret={"role": "single", "row": row}))
-        for cut in sorted(rng.choice(np.arange(3, L - 1), size=n_cuts, replace=False)):
-            cases.append(SecretCase((alone[:, :int(cut)].copy(), np.array([int(cut)])),
-                                    secret={"role": "cut", "row": row, "cut": int(cut)}))
-    cut = int(rng.integers(int(0.5 * lengths.min()), int(lengths.max())))
-    cases.append(SecretCase((x[:, :cut].copy(), np.minimum(lengths, cut)), secret={"role": "batch_cut", "cut": cut}))
+    for row in range(n_test):
+        cases.append(SecretCase((x[row:row + 1, :int(lengths[row])].copy(), lengths[row:row + 1].copy()),
+                                secret={"role": "single", "row": row}))
+    bumps = test.bumps
+    for row in range(n_test):
+        cut = _cut_point(bumps[row, :int(lengths[row])], rng)
+        cases.append(SecretCase((x[row:row + 1, :cut].copy(), np.array([cut])),
+                                secret={"role": "cut", "row": row, "cut": cut}))
     validation = radar_streams(n_validation, seed=VALIDATION_SEED)
     cases.append(SecretCase((validation.x, validation.lengths),
                             secret={"role": "validation", "bumps": validation.bumps}))
     return cases
 
 
+def _cut_point(bump_row, rng) -> int:
+    """Où couper un flux pour la sonde de causalité : juste après le début d'une de ses bosses (le dernier
+    pas gardé est l'un des pas o, o + 1, o + 2 où une alarme qui lirait le pas suivant pour confirmer
+    déciderait autrement), sinon n'importe où. Une coupe au hasard ne tombe presque jamais là."""
+    L = len(bump_row)
+    onsets = np.flatnonzero(bump_row & ~np.concatenate([[False], bump_row[:-1]]))
+    onsets = onsets[(onsets >= 2) & (onsets + 3 < L)]
+    if len(onsets):
+        return int(rng.choice(onsets)) + int(rng.integers(1, 4))
+    return int(rng.integers(3, L - 1))
+
+
 def _isolated(cases) -> list[int]:
     """Les sondes de causalité appelées dans un second noyau, neuf (voir ``FunctionExercise.isolated``) :
-    le lot coupé, et la première coupe de chaque flux seul. Ce noyau ne voit jamais les flux entiers :
-    une alarme qui garde en mémoire ses décisions d'un appel à l'autre, ou lit d'avance tous les cas sur
-    la pile de la récolte, ne peut pas y répondre d'après l'avenir. Une seule coupe par flux y va (avec
-    plusieurs, la plus longue servirait à répondre aux autres) ; les autres coupes restent dans le premier
-    noyau, où elles prennent l'alarme qui lit l'avenir sans ruse."""
-    chosen, rows = [], set()
-    for k, case in enumerate(cases):
-        role = secret_of(case)
-        if role["role"] == "batch_cut" or (role["role"] == "cut" and role["row"] not in rows):
-            chosen.append(k)
-            rows.add(role.get("row"))
-    return chosen
+    une coupe par flux secret. Ce noyau ne voit jamais les flux entiers : une alarme qui garde en mémoire
+    ses décisions d'un appel à l'autre, ou lit d'avance tous les cas sur la pile de la récolte, ne peut pas
+    y répondre d'après l'avenir. Une seule coupe par flux (avec plusieurs, la plus longue servirait à
+    répondre aux autres)."""
+    return [k for k, case in enumerate(cases) if secret_of(case)["role"] == "cut"]
 
 
 def _preview_cases(rng):
     """Des essais plus petits pour l'édition élève (qui ne vérifie que la forme des décisions)."""
-    return _project_cases(rng, n_test=12, n_single=2, n_cuts=1, n_validation=12)
+    return _project_cases(rng, n_test=12, n_validation=12)
 
 
 # --------------------------------------------------------------------------
@@ -185,21 +193,13 @@ def _decisions(got, args) -> tuple[np.ndarray | None, str]:
     return arr.astype(bool), ""
 
 
-def _causality_problem(singles, cuts, full=None, lengths=None, batch_cuts=()) -> str | None:
-    """Les décisions d'un flux coupé après ``cut`` pas sont-elles celles du flux entier sur ces pas-là ?
-    Seul, et dans le lot entier coupé au même pas (une alarme causale seule, non causale en lot, ne passe pas)."""
+def _causality_problem(singles, cuts) -> str | None:
+    """Les décisions d'un flux coupé après ``cut`` pas sont-elles celles du flux entier sur ces pas-là ?"""
     alone = dict(singles)
     for row, cut, decisions in cuts:
         differ = decisions[0] != alone[row][0, :cut]
         if differ.any():
-            return NON_CAUSAL.format(cut=cut, step=int(np.flatnonzero(differ)[0]) + 1, row=row + 1, where="seul")
-    for cut, decisions in batch_cuts:
-        for row in range(full.shape[0]):
-            kept = min(int(lengths[row]), cut)
-            differ = decisions[row, :kept] != full[row, :kept]
-            if differ.any():
-                return NON_CAUSAL.format(cut=cut, step=int(np.flatnonzero(differ)[0]) + 1, row=row + 1,
-                                         where="dans le lot")
+            return NON_CAUSAL.format(cut=cut, step=int(np.flatnonzero(differ)[0]) + 1, row=row + 1)
     return None
 
 
@@ -214,7 +214,8 @@ def _batch_problem(full, singles, lengths) -> str | None:
             f"le flux n° {wrong[0] + 1}) : le lot "
             f"n'est pas trié par longueur et son remplissage est du bruit. Si vous triez le lot (pour "
             f"pack_padded_sequence), remettez les sorties dans l'ordre du lot ; ne normalisez pas sur tout "
-            f"le lot (les flux se mélangent) ; ne lisez que les pas réels de chaque flux (lengths)")
+            f"le lot (les flux se mélangent) ; ne lisez que les pas réels de chaque flux (lengths). Le F1 est "
+            f"mesuré sur les flux seuls : ce que l'alarme fait autrement en lot ne lui rapporte rien")
 
 
 def _f1_points(f1: float) -> float:
@@ -276,12 +277,14 @@ class ProjectExercise(FunctionExercise):
         (test_role, (x, lengths), full), = by_role["test"]
         singles = [(role["row"], dec) for role, _, dec in by_role.get("single", [])]
         cuts = [(role["row"], role["cut"], dec) for role, _, dec in by_role.get("cut", [])]
-        batch_cuts = [(role["cut"], dec) for role, _, dec in by_role.get("batch_cut", [])]
-        problem = _causality_problem(singles, cuts, full, lengths, batch_cuts)
+        problem = _causality_problem(singles, cuts)
         if problem:
             return Verdict(0.0, self.points, FAUX, problem)
         lines, points = [], 0.0
-        scores = alarm_scores(full, test_role["bumps"], lengths, tolerance=TOLERANCE)
+        alone = np.zeros_like(full)  # les décisions de chaque flux seul : celles que mesure le F1
+        for row, dec in singles:
+            alone[row, :lengths[row]] = dec[0]
+        scores = alarm_scores(alone, test_role["bumps"], lengths, tolerance=TOLERANCE)
         f1_points = _f1_points(scores["F1"])
         points += f1_points
         verdict_f1 = (f"{_F1} : F1 = {format_fr(scores['F1'], 3)} sur {len(lengths)} flux (précision "
@@ -327,13 +330,13 @@ STATEMENT = (
     f"entraîner ni pour régler : tirez vos propres flux avec `radar_streams(n, seed=SEED)`.\n\n"
     f"**Ce que note le correcteur** ({AUTO_POINTS} points). Il ré-exécute tout le cahier dans un noyau neuf, "
     f"puis appelle `alarm` sur {TEST_SIZE} flux secrets tirés au moment de la correction (les mêmes pour "
-    f"toute la classe), au remplissage bruité :\n\n"
+    f"toute la classe), en un lot au remplissage bruité, puis sur chacun seul :\n\n"
     f"- **{_CAUSAL}** ({AUTO_CRITERIA[_CAUSAL]} points) : les décisions sur `x[:, :t]` doivent être celles "
-    f"de `x` aux pas $< t$, pour des flux seuls et pour le lot entier ; une partie de ces coupes est jouée "
+    f"de `x` aux pas $< t$ ; une partie de ces coupes est jouée "
     f"dans une seconde exécution du cahier, un autre noyau neuf qui ne voit jamais les flux entiers (une "
     f"alarme ne doit donc rien garder d'un appel à l'autre). **Une alarme non causale reçoit 0 à toute la "
     f"partie automatique** ;\n"
-    f"- **{_F1}** ({AUTO_CRITERIA[_F1]} points) : 0 point sous F1 = {format_fr(F1_ZERO, 2)} (un peu au-dessus "
+    f"- **{_F1}** ({AUTO_CRITERIA[_F1]} points), mesuré sur les flux seuls : 0 point sous F1 = {format_fr(F1_ZERO, 2)} (un peu au-dessus "
     f"de la meilleure ligne de base mesurée, la moyenne mobile du chapitre 4, de 0,80 à 0,84), tous à partir de "
     f"{format_fr(F1_FULL, 2)}, linéairement entre les deux ;\n"
     f"- **{_BATCH}** ({AUTO_CRITERIA[_BATCH]} points) : chaque flux du lot doit recevoir les décisions qu'il "
@@ -344,7 +347,7 @@ STATEMENT = (
     f"{format_fr(REPRO_TOLERANCE, 2)} près.\n\n"
     f"**Budget.** Votre cellule de réponse, entraînement compris, doit s'exécuter en moins de "
     f"{TRAINING_BUDGET_S} s sur un CPU à 2 cœurs : le correcteur arrête une cellule au bout de 30 s et une "
-    f"copie au bout de 180 s. Tous ses appels d'`alarm` (environ 1 000 flux) doivent tenir en "
+    f"copie au bout de 180 s. Tous ses appels d'`alarm` (environ 1 500 flux) doivent tenir en "
     f"{HARVEST_BUDGET_S} s : `alarm` sur {TEST_SIZE} flux doit répondre en quelques secondes."
 )
 
