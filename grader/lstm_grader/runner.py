@@ -760,7 +760,7 @@ def _safe_grade(copy: Copy, ctx: _Context, attempts: int = 2) -> _Graded:
     épuisées par le lot, processus qui ne démarre pas) est retentée une fois, avec un dossier neuf,
     avant de donner la ligne « erreur interne » — une panne passagère ne coûte pas sa note à une
     copie juste. La copie ne peut pas s'en servir pour être exécutée plus de deux fois."""
-    for attempt in range(1, attempts + 1):
+    for _ in range(attempts):
         try:
             return grade_one(copy, ctx)
         except Exception as exc:  # le lot continue quoi qu'il arrive
