@@ -89,6 +89,13 @@ def test_math_is_rendered_once_and_again_identically(tmp_path):
     assert (count, errors) == (2, [])
     first = (tmp_path / "page.html").read_text(encoding="utf-8")
     assert first.count("<mjx-container") == 2 and first.count("<svg") >= 2
+    # Le tracé de chaque caractère une seule fois, au début de <body>, et chaque formule y renvoie.
+    cache = re.search(r'<body><svg id="MJX-SVG-global-cache" style="display: none;"[^>]*><defs>(.*?)</defs></svg>', first)
+    assert cache is not None, first[:300]
+    ids = re.findall(r'<path id="([^"]+)"', cache.group(1))
+    uses = set(re.findall(r'xlink:href="#([^"]+)"', first))
+    print(f"{len(ids)} tracés dans la page, {len(uses)} caractères utilisés")
+    assert len(ids) == len(set(ids)) and set(ids) == uses and first.count(" d=") == len(ids)
     assert 'display="true"' in first and "<mjx-assistive-mml" in first
     assert "<mi>σ</mi>" in first or "<mi>&#x3C3;</mi>" in first or "σ" in first
     assert '<span class="eqno">(1)</span>' in first  # le numéro d'équation reste
@@ -121,3 +128,115 @@ def test_book_cache_follows_the_widgets_front_end(tmp_path):
     before = book.library_fingerprint(tmp_path)
     (tmp_path / "lstm_lib" / "front" / "explorer.js").write_text("export default { render };", encoding="utf-8")
     assert book.library_fingerprint(tmp_path) != before
+
+
+def test_each_page_carries_only_the_glyphs_it_draws(tmp_path):
+    (tmp_path / "_static").mkdir()
+    (tmp_path / "a.html").write_text('<body><span class="math notranslate nohighlight">\\(x\\)</span></body>', encoding="utf-8")
+    (tmp_path / "b.html").write_text('<body><span class="math notranslate nohighlight">\\(y\\)</span></body>', encoding="utf-8")
+    assert site_math.prerender(tmp_path) == (2, [])
+    glyphs = {name: re.findall(r'<path id="([^"]+)"', (tmp_path / name).read_text(encoding="utf-8"))
+              for name in ("a.html", "b.html")}
+    print(glyphs)
+    assert glyphs == {"a.html": ["MJX-TEX-I-1D465"], "b.html": ["MJX-TEX-I-1D466"]}
+
+
+import site_icons  # noqa: E402  (tools/site_icons.py)
+import site_images  # noqa: E402  (tools/site_images.py)
+
+
+def test_icon_table_is_read_and_pruned_to_what_pages_use():
+    css = ('.fa{font-family:x}.fa-a:before{content:"\\f001"}.fa-b:before,.fa-bee:before{content:"\\f002"}'
+           '.fa-c:before{content:"\\f003"}.x:before{content:"\\f004"}:root{--pst-icon-x:"\uf005"}')
+    table = site_icons.icon_table(css)
+    assert table == {"fa-a": [0xF001], "fa-b": [0xF002], "fa-bee": [0xF002], "fa-c": [0xF003]}
+    # Hors de la table : la règle .x et la variable du thème comptent, pas les icônes de la table.
+    assert site_icons.private_characters(css) == {0xF004, 0xF005}
+    pruned = site_icons.prune_table(css, {"fa-bee"})
+    print(pruned)
+    assert pruned == ('.fa{font-family:x}.fa-bee:before{content:"\\f002"}.x:before{content:"\\f004"}'
+                      ':root{--pst-icon-x:"\uf005"}')
+
+
+def test_icon_fonts_keep_exactly_the_glyphs_the_pages_need(tmp_path):
+    from fontTools.ttLib import TTFont
+
+    theme = site_icons._theme_static()
+    (tmp_path / "_static/styles").mkdir(parents=True)
+    (tmp_path / "_static/styles/pydata-sphinx-theme.css").write_text("copié par Sphinx", encoding="utf-8")
+    (tmp_path / "page.html").write_text('<i class="fa-brands fa-github"></i><i class="fa-solid fa-sun fa-lg"></i>'
+                                        '<i class="fa-solid fa-nexiste-pas"></i>', encoding="utf-8")
+    report = site_icons.reduce_icons(tmp_path, theme)
+    print(report)
+    assert report["icons"] == ["fa-github", "fa-sun"] and report["unknown"] == ["fa-nexiste-pas"]
+    webfonts = tmp_path / "_static" / site_icons.WEBFONTS
+    solid = set(TTFont(webfonts / "fa-solid-900.woff2").getBestCmap())
+    brands = set(TTFont(webfonts / "fa-brands-400.woff2").getBestCmap())
+    assert 0xF185 in solid and 0xF09B in brands  # fa-sun, fa-github
+    assert 0xF6AD not in solid  # fa-yin-yang : aucune page ne l'affiche
+    assert 0xF071 in solid  # --pst-icon-exclamation-triangle du thème (encadrés « attention »)
+    css = (tmp_path / "_static/styles/pydata-sphinx-theme.css").read_text(encoding="utf-8")
+    assert ".fa-sun:before" in css and ".fa-github:before" in css and ".fa-yin-yang:before" not in css
+    assert (webfonts / "fa-solid-900.woff2").stat().st_size < 10_000
+    # Relancé (un second build) : même résultat, les originaux sont relus dans le thème.
+    assert site_icons.reduce_icons(tmp_path, theme)["icons"] == report["icons"]
+
+
+def test_content_images_get_lazy_loading_and_their_size(tmp_path):
+    from PIL import Image
+
+    (tmp_path / "_images").mkdir()
+    Image.new("RGB", (640, 480)).save(tmp_path / "_images/fig.png")
+    page = tmp_path / "page.html"
+    page.write_text('<header><img alt="logo" src="_static/logo.png"/></header>'
+                    '<article class="bd-article"><img alt="Une figure" src="_images/fig.png" />'
+                    '<img alt="Déjà réglée" src="_images/fig.png" loading="eager" width="10" height="5"/></article>',
+                    encoding="utf-8")
+    assert site_images.rewrite_site(tmp_path) == 2
+    out = page.read_text(encoding="utf-8")
+    print(out)
+    assert '<img alt="Une figure" src="_images/fig.png" loading="lazy" decoding="async" width="640" height="480" />' in out
+    assert 'loading="eager" width="10" height="5" decoding="async"' in out  # ce qui est réglé le reste
+    assert '<header><img alt="logo" src="_static/logo.png"/></header>' in out  # hors du contenu : intact
+    site_images.rewrite_site(tmp_path)
+    assert page.read_text(encoding="utf-8") == out
+
+
+import site_code  # noqa: E402  (tools/site_code.py)
+
+PYGMENTS = """
+html[data-theme="light"] .highlight pre { line-height: 125%; }
+html[data-theme="light"] .highlight { background: #fff; color: #222 }
+html[data-theme="light"] .highlight .n { color: #222 } /* Name */
+html[data-theme="light"] .highlight .p { color: #222 } /* Punctuation */
+html[data-theme="light"] .highlight .k { color: #a0f; font-weight: bold } /* Keyword */
+html[data-theme="light"] .highlight .nb { color: #222 } /* Name.Builtin */
+html[data-theme="light"] .highlight .o { color: #222; font-weight: bold } /* Operator */
+html[data-theme="dark"] .highlight { background: #000; color: #EEE }
+html[data-theme="dark"] .highlight .n { color: #eee } /* Name */
+html[data-theme="dark"] .highlight .p { color: #f00 } /* Punctuation */
+html[data-theme="dark"] .highlight .k { color: #0af } /* Keyword */
+html[data-theme="dark"] .highlight .nb { color: #eee } /* Name.Builtin */
+html[data-theme="dark"] .highlight .o { color: #eee } /* Operator */
+"""
+
+
+def test_only_tokens_drawn_in_the_block_colour_in_every_theme_are_silent():
+    # n : couleur du bloc dans les deux thèmes (casse ignorée) ; p : rouge en sombre ;
+    # k : autre couleur ; o : gras en clair ; nb : muette ici, mais une autre feuille la nomme.
+    assert site_code.silent_classes(PYGMENTS) == {"n", "nb"}
+    assert site_code.silent_classes(PYGMENTS, ".highlight .nb { text-decoration: underline }") == {"n"}
+    assert site_code.silent_classes(PYGMENTS.replace('html[data-theme="dark"] .highlight .n {', "x {")) == {"nb"}
+
+
+def test_silent_spans_are_unwrapped_in_code_blocks_only():
+    block = ('<div class="highlight"><pre><span></span><span class="k">def</span> <span class="n">f</span>'
+             '<span class="p">(</span><span class="n">x</span><span class="p">):</span></pre></div>')
+    prose = '<p><span class="n">hors du code</span></p>'
+    out = site_code.unwrap(prose + block, {"n", "p"})
+    print(out)
+    assert out == prose + ('<div class="highlight"><pre><span></span><span class="k">def</span> f(x):</pre></div>')
+    assert re.sub("<[^>]+>", "", out) == re.sub("<[^>]+>", "", prose + block)  # même texte
+    assert site_code.unwrap(out, {"n", "p"}) == out
+    assert site_code.unwrap(block, set()) == block
+

@@ -72,7 +72,10 @@
     }
     a.setAttribute("href", "#" + target + (url.hash ? decodeURIComponent(url.hash.slice(1)) : "top"));
   }
-  for (const img of copy.querySelectorAll("img[src]")) img.setAttribute("src", new URL(img.getAttribute("src"), document.baseURI).href);
+  for (const img of copy.querySelectorAll("img[src]")) {
+    img.setAttribute("src", new URL(img.getAttribute("src"), document.baseURI).href);
+    img.removeAttribute("loading"); // sur le site, à l'approche du lecteur (tools/site_images.py) ; ici, tout de suite
+  }
 
   // Figures des cellules : numérotées, avec pour légende la première phrase du texte alternatif.
   // Chapitre numéroté (« 2. ») : figures 2.1, 2.2… ; page sans numéro : 1, 2…

@@ -5,8 +5,8 @@ gestionnaire de widgets Jupyter depuis des CDN publics : hors ligne, les équati
 restent du texte brut et les widgets ne s'affichent pas, et chaque lecture envoie
 l'adresse du lecteur à des tiers. Ici, MathJax est installé depuis le registre npm à la
 version figée par ``package.json`` / ``package-lock.json`` ; les formules sont rendues au
-build, en SVG (``tools/site_math.py``), et aucun script de MathJax n'est servi ; Font Awesome
-(CSS et polices) est copié dans ``_build/html/_static/npm/`` ; les widgets (des anywidgets, voir ``lstm_lib/widgets.py``)
+build, en SVG (``tools/site_math.py``), et aucun script de MathJax n'est servi ; les icônes
+sont celles de Font Awesome que le thème contient déjà (``tools/site_icons.py``) ; les widgets (des anywidgets, voir ``lstm_lib/widgets.py``)
 sont montés par ``tools/widgets-loader.js``, copié dans ``_static/lstm/`` : ni require.js
 ni le gestionnaire de widgets Jupyter (3,5 Mo) ne sont plus servis. ``package.json``
 épingle aussi axe-core, que seuls les tests utilisent (``devDependencies``, jamais copié).
@@ -53,18 +53,10 @@ WIDGETS_LOADER = Path(__file__).resolve().parent / "widgets-loader.js"
 # (paquet npm, fichier ou dossier du paquet, destination sous _static/npm/).
 # MathJax : rien d'autre que sa licence ; les formules sont rendues au build, en SVG, par
 # tools/site_math.py, qui lit MathJax dans node_modules : aucune page ne charge son script.
-# Font Awesome : ses feuilles de style et ses polices, à la place du script fontawesome.js de
-# pydata-sphinx-theme (1,4 Mo ; _templates/static/webpack-macros.html), même version (6.5.2).
+# (Font Awesome n'est plus copié d'ici : styles/pydata-sphinx-theme.css le contient déjà, CSS et
+# polices, que tools/site_icons.py réduit aux icônes du site.)
 FILES: tuple[tuple[str, str, str], ...] = (
     ("mathjax", "LICENSE", "mathjax/LICENSE"),
-    ("@fortawesome/fontawesome-free", "LICENSE.txt", "fontawesome/LICENSE.txt"),
-    ("@fortawesome/fontawesome-free", "css/fontawesome.min.css", "fontawesome/css/fontawesome.min.css"),
-    ("@fortawesome/fontawesome-free", "css/solid.min.css", "fontawesome/css/solid.min.css"),
-    ("@fortawesome/fontawesome-free", "css/brands.min.css", "fontawesome/css/brands.min.css"),
-    ("@fortawesome/fontawesome-free", "webfonts/fa-solid-900.woff2", "fontawesome/webfonts/fa-solid-900.woff2"),
-    ("@fortawesome/fontawesome-free", "webfonts/fa-solid-900.ttf", "fontawesome/webfonts/fa-solid-900.ttf"),
-    ("@fortawesome/fontawesome-free", "webfonts/fa-brands-400.woff2", "fontawesome/webfonts/fa-brands-400.woff2"),
-    ("@fortawesome/fontawesome-free", "webfonts/fa-brands-400.ttf", "fontawesome/webfonts/fa-brands-400.ttf"),
 )
 # Inutiles au navigateur : les cartes de sources.
 SKIP_SUFFIXES = (".map",)
@@ -111,7 +103,7 @@ def ensure_installed(echo=print) -> bool:
         )
     echo("Installation des scripts du site et des tests (npm ci : MathJax, axe-core)…")
     # --ignore-scripts : aucun paquet n'a besoin d'un script d'installation pour
-    # fournir les fichiers que l'on copie (seul fontawesome en a un, d'affichage).
+    # fournir les fichiers que l'on copie.
     proc = subprocess.run(
         [npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"],
         cwd=ROOT,

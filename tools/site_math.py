@@ -6,8 +6,8 @@ mesuré par Lighthouse (profil mobile, ``benchmarks/bench_site.py``) sur le chap
 restait figée, et le texte bougeait à mesure que les formules apparaissaient. Ici, à la fin
 du build, chaque formule (``span.math`` et ``div.math`` de Sphinx) passe par MathJax 3 dans
 Node (``tools/mathjax-prerender.cjs``, MathJax de ``node_modules``) ; la page reçoit le SVG
-final de chaque formule (chacune porte les tracés de ses caractères : aucune police à
-télécharger), le MathML caché que lisent les lecteurs d'écran, et une petite feuille de style
+final de chaque formule (les tracés de ses caractères, écrits une fois par page dans un SVG
+caché, comme MathJax le fait dans un navigateur : aucune police à télécharger), le MathML caché que lisent les lecteurs d'écran, et une petite feuille de style
 commune (``_static/lstm/mathjax.css``). Plus aucune page ne charge le script de MathJax : on
 perd son menu contextuel (clic droit), pas les formules. Mesuré ensuite (même page, même
 machine) : 350 ms de blocage au lieu de 1 100 à 1 600. La sortie SVG plutôt que CHTML : le
@@ -39,6 +39,9 @@ MATH_ELEMENT = re.compile(r'<(span|div) class="math notranslate nohighlight"([^>
 DELIMITED = re.compile(r"\\\((.*?)\\\)|\\\[(.*?)\\\]", re.S)
 TEX_ATTRIBUTE = re.compile(r'\sdata-tex="([^"]*)"')
 MJX_ERROR = re.compile(r'data-mjx-error="([^"]*)"')
+CACHE_ID = "MJX-SVG-global-cache"
+OLD_CACHE = re.compile(rf'<svg id="{CACHE_ID}".*?</svg>', re.S)  # celui d'un build précédent
+BODY = re.compile(r"<body[^>]*>")
 
 
 class MathError(RuntimeError):
@@ -58,17 +61,26 @@ def _source(attributes: str, content: str) -> str | None:
     return content if DELIMITED.search(content) else None
 
 
-def render_all(texts: list[tuple[str, bool]]) -> tuple[list[str], str]:
-    """Rend chaque formule ``(tex, display)`` avec MathJax dans Node ; rend (balisages, CSS)."""
+def render_all(pages: list[list[tuple[str, bool]]]) -> tuple[list[tuple[list[str], str]], str]:
+    """Rend les formules ``(tex, display)`` de chaque page avec MathJax dans Node ; rend, par page,
+    (balisage de chaque formule, tracés des caractères de la page), et la CSS commune."""
     node = shutil.which("node")
     if node is None:
         raise MathError("Node.js est introuvable : il rend les formules du site au build (tools/mathjax-prerender.cjs).")
-    proc = subprocess.run([node, str(SCRIPT)], input=json.dumps({"items": texts}),
+    proc = subprocess.run([node, str(SCRIPT)], input=json.dumps({"pages": pages}),
                           capture_output=True, text=True, encoding="utf-8", timeout=600)
     if proc.returncode != 0:
         raise MathError(f"MathJax (Node) a échoué : {proc.stderr[-2000:]}")
     result = json.loads(proc.stdout)
-    return result["html"], result["css"]
+    return [(page["html"], page["cache"]) for page in result["pages"]], result["css"]
+
+
+def glyph_cache(defs: str) -> str:
+    """Les tracés des caractères d'une page, une fois, dans un SVG caché au début de ``<body>`` (avant
+    la première formule : chacune se dessine dès qu'elle arrive) ; comme MathJax le fait dans un
+    navigateur, même identifiant."""
+    return (f'<svg id="{CACHE_ID}" style="display: none;" xmlns="http://www.w3.org/2000/svg" '
+            f'aria-hidden="true" focusable="false">{defs}</svg>')
 
 
 def focusable(markup: str) -> str:
@@ -85,10 +97,9 @@ def prerender(outdir: Path) -> tuple[int, list[str]]:
     dans un navigateur (le message en rouge) et citée dans les erreurs : l'extension en fait
     un avertissement, qui fait échouer ``jupyter-book build -W``."""
     pages = {}
-    items: list[tuple[str, bool]] = []
     for page in _pages(outdir):
-        text = page.read_text(encoding="utf-8")
-        found = []
+        text = OLD_CACHE.sub("", page.read_text(encoding="utf-8"), count=1)
+        found, items = [], []
         for match in MATH_ELEMENT.finditer(text):
             source = _source(match.group(2), match.group(3))
             if source is None:
@@ -98,15 +109,17 @@ def prerender(outdir: Path) -> tuple[int, list[str]]:
                 items.append((html.unescape(formula.group(2) if display else formula.group(1)).strip(), display))
             found.append((match, source))
         if found:
-            pages[page] = (text, found)
-    if not items:
+            pages[page] = (text, found, items)
+    if not pages:
         return 0, []
-    rendered, css = render_all(items)
-    rendered = [focusable(out) if display else out for (_, display), out in zip(items, rendered)]
-    errors = [f"{tex!r}\xa0: {MJX_ERROR.search(out).group(1)}"
-              for (tex, _), out in zip(items, rendered) if MJX_ERROR.search(out)]
-    queue = iter(rendered)
-    for page, (text, found) in pages.items():
+    results, css = render_all([items for _, _, items in pages.values()])
+    count, errors = 0, []
+    for (page, (text, found, items)), (rendered, defs) in zip(pages.items(), results):
+        rendered = [focusable(out) if display else out for (_, display), out in zip(items, rendered)]
+        errors += [f"{tex!r}\xa0: {MJX_ERROR.search(out).group(1)}"
+                   for (tex, _), out in zip(items, rendered) if MJX_ERROR.search(out)]
+        count += len(items)
+        queue = iter(rendered)
         pieces, last = [], 0
         for match, source in found:
             tag, attributes = match.group(1), TEX_ATTRIBUTE.sub("", match.group(2))
@@ -116,12 +129,15 @@ def prerender(outdir: Path) -> tuple[int, list[str]]:
                        body, f"</{tag}>"]
             last = match.end()
         pieces.append(text[last:])
-        page.write_text("".join(pieces), encoding="utf-8")
+        text = "".join(pieces)
+        opening = BODY.search(text)
+        at = opening.end() if opening else 0  # un fragment sans <body> : en tête
+        page.write_text(text[:at] + glyph_cache(defs) + text[at:], encoding="utf-8")
     target = outdir / "_static" / CSS_PATH
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text("/* Généré par tools/site_math.py (MathJax 3, sortie SVG) : ne pas modifier. */\n" + css,
                       encoding="utf-8")
-    return len(items), errors
+    return count, errors
 
 
 def _drop_mathjax_script(app, pagename, templatename, context, doctree) -> None:

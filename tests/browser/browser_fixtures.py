@@ -215,6 +215,25 @@ def _wait_until_rendered(page, PlaywrightTimeout, pending: set) -> None:
         except PlaywrightTimeout:
             pass
         _settle(page, pending)
+    # Les images se chargent à l'approche du lecteur (tools/site_images.py) : on parcourt la page
+    # comme lui, jusqu'en bas, puis on attend chacune (chargée ou en erreur : le test le dira).
+    page.evaluate(READ_THROUGH)
+    _settle(page, pending)
+
+
+# Parcourt la page jusqu'en bas, attend chaque image, revient en haut.
+READ_THROUGH = """async () => {
+    for (let y = 0; y < document.body.scrollHeight; y += Math.max(200, innerHeight / 2)) {
+        scrollTo(0, y);
+        await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 20)));
+    }
+    await Promise.race([
+        Promise.all([...document.images].map((img) => img.complete ? null
+            : new Promise((resolve) => { img.addEventListener("load", resolve); img.addEventListener("error", resolve); }))),
+        new Promise((resolve) => setTimeout(resolve, 15000)),
+    ]);
+    scrollTo(0, 0);
+}"""
 
 
 def open_page(

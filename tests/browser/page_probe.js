@@ -78,8 +78,24 @@
     text: headingText(h),
   }));
 
+  // Icônes : chaque caractère que la page dessine avec une police de Font Awesome (réduite aux
+  // icônes du site par tools/site_icons.py), et l'état de ces polices.
+  const icons = [];
+  for (const el of document.querySelectorAll("body *")) {
+    for (const pseudo of ["::before", "::after"]) {
+      const style = getComputedStyle(el, pseudo);
+      if (!/Font Awesome/.test(style.fontFamily) || !/^["']/.test(style.content)) continue;
+      icons.push({ content: style.content, family: style.fontFamily, weight: style.fontWeight,
+                   where: `${el.tagName.toLowerCase()}.${String(el.className).trim().replace(/\s+/g, ".")}` });
+    }
+  }
+  const iconFonts = [...document.fonts].filter((f) => /Font Awesome/.test(f.family))
+    .map((f) => ({ family: f.family, weight: f.weight, status: f.status }));
+
   return {
     lang: document.documentElement.getAttribute("lang"),
+    icons,
+    iconFonts,
     title: document.title,
     math,
     rawTex,

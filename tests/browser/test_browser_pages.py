@@ -260,3 +260,64 @@ def test_chapter_screenshots_are_saved(crawl):
         assert width == VIEWPORT["width"]
         # Pleine page : un chapitre est plus long qu'un écran.
         assert height > VIEWPORT["height"], f"{page} : capture de {height} px seulement"
+
+
+def _served_glyphs(built_html: Path) -> dict[tuple[str, str], set[int]]:
+    """(famille, graisse) → caractères de la police d'icônes que le site sert (tools/site_icons.py)."""
+    from fontTools.ttLib import TTFont
+
+    fonts = {("Font Awesome 6 Free", "900"): "fa-solid-900", ("Font Awesome 6 Free", "400"): "fa-regular-400",
+             ("Font Awesome 6 Brands", "400"): "fa-brands-400"}
+    webfonts = built_html / "_static/vendor/fontawesome/webfonts"
+    return {key: set(TTFont(webfonts / f"{name}.woff2").getBestCmap()) for key, name in fonts.items()}
+
+
+def test_every_icon_shown_has_its_glyph(crawl, built_html):
+    """Les polices d'icônes sont réduites aux icônes du site : chaque icône que Chromium dessine
+    (::before, ::after en Font Awesome) doit être dans la police servie, et chaque police se charger."""
+    glyphs = _served_glyphs(built_html)
+    print("caractères servis :", {f"{k[0]} {k[1]}": len(v) for k, v in glyphs.items()})
+    problems, shown = {}, 0
+    for page, visit in crawl.items():
+        items = [f"police {f['family']} {f['weight']} : {f['status']}" for f in visit.probe["iconFonts"]
+                 if f["status"] == "error"]
+        for icon in visit.probe["icons"]:
+            family = "Font Awesome 6 Brands" if "Brands" in icon["family"] else "Font Awesome 6 Free"
+            weight = "900" if family.endswith("Free") and int(icon["weight"]) >= 600 else "400"
+            for char in icon["content"][1:-1]:
+                shown += 1
+                if ord(char) not in glyphs[(family, weight)]:
+                    items.append(f"U+{ord(char):04X} absent de {family} {weight} ({icon['where'][:60]})")
+        if items:
+            problems[page] = items
+    print(f"{shown} icônes dessinées sur {len(crawl)} pages")
+    assert shown > len(crawl), "aucune icône relevée : le relevé ne voit plus Font Awesome"
+    assert not problems, _report(problems)
+
+
+def test_content_images_wait_for_the_reader_and_keep_their_place(built_html):
+    """Chaque image du contenu : loading="lazy", et ses vraies dimensions (tools/site_images.py)."""
+    from PIL import Image
+
+    problems, images = {}, 0
+    for page in site_pages(built_html):
+        text = (built_html / page).read_text(encoding="utf-8")
+        article = re.search(r'<article class="bd-article"[^>]*>.*?</article>', text, re.S)
+        items = []
+        for tag in re.findall(r"<img\b[^>]*>", article.group(0) if article else ""):
+            attributes = dict(re.findall(r'\s([a-z-]+)="([^"]*)"', tag))
+            images += 1
+            if attributes.get("loading") != "lazy":
+                items.append(f"sans loading=lazy : {tag[:100]}")
+            source = (built_html / page).parent / attributes.get("src", "")
+            if source.suffix == ".png":
+                with Image.open(source) as image:
+                    real = image.size
+                if (attributes.get("width"), attributes.get("height")) != tuple(map(str, real)):
+                    items.append(f"{attributes.get('src')} : {attributes.get('width')}×{attributes.get('height')} "
+                                 f"au lieu de {real[0]}×{real[1]}")
+        if items:
+            problems[page] = items
+    print(f"{images} images du contenu")
+    assert images > 20
+    assert not problems, _report(problems)

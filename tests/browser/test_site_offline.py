@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -192,7 +193,7 @@ def _pinned(section: str = "dependencies") -> dict[str, str]:
 
 def test_front_end_versions_are_pinned_and_locked():
     pinned = _pinned()
-    assert set(pinned) == {"mathjax", "@fortawesome/fontawesome-free"}
+    assert set(pinned) == {"mathjax"}, "les icônes sont celles du thème (tools/site_icons.py)"
     assert set(_pinned("devDependencies")) == {"axe-core"}, "axe-core : tests d'accessibilité seulement"
     everything = {**pinned, **_pinned("devDependencies")}
     for name, version in everything.items():
@@ -204,22 +205,35 @@ def test_front_end_versions_are_pinned_and_locked():
         assert lock["packages"][f"node_modules/{name}"]["integrity"].startswith("sha512-"), name
 
 
-def test_font_awesome_matches_the_theme():
-    """Le CSS de Font Awesome remplace le script du thème : même version, sinon des icônes manquent."""
+def test_icon_fonts_are_reduced_to_the_icons_of_the_site(built_html):
+    """Font Awesome vient du thème (CSS et polices), réduit aux icônes que le site affiche
+    (tools/site_icons.py) ; tests/browser/test_browser_pages.py vérifie que chacune a son glyphe."""
     from pydata_sphinx_theme import __file__ as theme_init
 
-    notice = Path(theme_init).parent / "theme/pydata_sphinx_theme/static/scripts/fontawesome.js.LICENSE.txt"
-    theme_version = re.search(r"Font Awesome Free (\d+\.\d+\.\d+)", notice.read_text(encoding="utf-8")).group(1)
-    assert _pinned()["@fortawesome/fontawesome-free"] == theme_version
+    theme = Path(theme_init).parent / "theme/pydata_sphinx_theme/static"
+    for font in ("fa-solid-900.woff2", "fa-brands-400.woff2", "fa-regular-400.woff2"):
+        before = (theme / "vendor/fontawesome/webfonts" / font).stat().st_size
+        after = (built_html / "_static/vendor/fontawesome/webfonts" / font).stat().st_size
+        print(f"{font} : {before} → {after} octets")
+        assert after < min(before / 5, 20_000), font
+    css = (built_html / "_static/styles/pydata-sphinx-theme.css").read_text(encoding="utf-8")
+    original = (theme / "styles/pydata-sphinx-theme.css").read_text(encoding="utf-8")
+    kept = len(re.findall(r"\.fa-[a-z0-9-]+:before", css))
+    print(f"règles d'icônes : {len(re.findall(r'[.]fa-[a-z0-9-]+:before', original))} → {kept}")
+    assert 10 < kept < 100 and ".fa-magnifying-glass:before" in css and ".fa-yin-yang:before" not in css
+    assert "Font Awesome Free 6.5.2" in css and "@font-face" in css, "la licence et les polices restent"
+    from fontTools.ttLib import TTFont
+
+    names = TTFont(built_html / "_static/vendor/fontawesome/webfonts/fa-solid-900.woff2")["name"]
+    assert names.getDebugName(0) == "Copyright (c) Font Awesome" and "6.5.2" in names.getDebugName(5), \
+        "la police réduite garde ses noms (auteur, version)"
 
 
 def test_front_end_files_are_served_by_the_site(built_html):
     vendor = built_html / "_static/npm"
     assert (vendor / "mathjax/LICENSE").is_file()
     assert not list((vendor / "mathjax").rglob("*.js")), "aucune page ne charge MathJax : rien à servir"
-    for name in ("fontawesome.min.css", "solid.min.css", "brands.min.css"):
-        assert (vendor / "fontawesome/css" / name).is_file(), name
-    assert (vendor / "fontawesome/webfonts/fa-solid-900.woff2").is_file()
+    assert not (vendor / "fontawesome").exists(), "Font Awesome : celui du thème (tools/site_icons.py)"
     loader = built_html / "_static/lstm/widgets-loader.js"
     assert loader.read_bytes() == (ROOT / "tools/widgets-loader.js").read_bytes()
     assert loader.stat().st_size < 10_000, "le chargeur des widgets doit rester petit"
@@ -229,16 +243,19 @@ def test_front_end_files_are_served_by_the_site(built_html):
 
 
 def test_no_page_loads_the_font_awesome_script(parsed_pages):
-    """Les icônes viennent du CSS de Font Awesome (_templates/static/webpack-macros.html)."""
+    """Les icônes viennent du CSS du thème (_templates/static/webpack-macros.html), sans script ;
+    les scripts de la recherche ne sont chargés que par la page de recherche (_templates/layout.html)."""
     pages = 0
     for page, parsed in parsed_pages.items():
         sources = [url for where, url in parsed.loads]
-        assert not any("fontawesome.js" in url for url in sources), page
-        if page == "index.html":
-            continue  # redirection vers la première page, sans thème
+        assert not any("fontawesome" in url for url in sources), page
+        search = [url for url in sources if re.search(r"searchindex\.js|searchtools\.js|language_data\.js", url)]
+        if page == "search.html":
+            assert len(search) == 3, search
+        else:
+            assert not search, (page, search)
         pages += 1
-        assert any("npm/fontawesome/css/solid.min.css" in url for url in sources), page
-    assert pages > 0
+    assert pages > 10
 
 
 def test_math_is_rendered_at_build_time(parsed_pages, built_html):
@@ -312,3 +329,22 @@ def test_live_code_button_says_where_it_goes(built_html):
             assert "mybinder.org" in title and "clic" in title, (page.name, title)
             assert "Code en direct (mybinder.org)" in button, page.name
     assert buttons > 0
+
+
+def test_code_blocks_keep_their_text_without_silent_spans(built_html):
+    # tools/site_code.py : plus aucune balise muette dans un bloc de code, et aucune classe
+    # colorée n'est prise pour muette par le style réel du site.
+    sys.path.insert(0, str(ROOT / "tools"))
+    import site_code
+
+    silent = site_code.silent_classes((built_html / "_static/pygments.css").read_text(encoding="utf-8"))
+    print(sorted(silent))
+    assert {"n", "p"} <= silent and not silent & {"k", "kn", "s", "s1", "mi", "mf", "c1", "o", "nb", "nf"}
+    blocks = 0
+    for page in sorted(built_html.glob("chapters/*.html")):
+        for match in site_code.BLOCK.finditer(page.read_text(encoding="utf-8")):
+            blocks += 1
+            spans = set(re.findall(r'<span class="([\w-]+)">', match.group(2)))
+            assert not spans & silent, (page.name, spans & silent)
+    print(blocks, "blocs de code")
+    assert blocks > 50
