@@ -21,6 +21,51 @@ page (celles de ``_toc.yml``, plus la recherche et l'index), on affiche :
 ``--before DOSSIER`` mesure aussi un autre site construit (par exemple celui de ``main``,
 construit dans un clone avec ``tools/build.sh``) et affiche les deux côte à côte. Les temps
 dépendent de la machine (ici, 2 cœurs partagés par plusieurs builds) : à comparer entre eux.
+
+Mesuré le 2026-12-02 (machine à 2 cœurs au repos, un passage Lighthouse par page) : avant =
+main 908453c, après = icônes réduites, glyphes MathJax mis en commun, images paresseuses,
+balises muettes du code retirées, recherche sur sa seule page (``tools/site_icons.py``,
+``site_math.py``, ``site_images.py``, ``site_code.py``). Commande :
+``benchmarks/bench_site.py --before /tmp/before/_build/html`` (main construit dans un
+``git worktree``).
+
+| page | poids avant → après | perf avant → après | FCP avant → après | LCP avant → après |
+| --- | --- | --- | --- | --- |
+| intro | 1,3 Mo → 681,9 Ko | 76 → 98 | 3,8 s → 1,8 s | 4,4 s → 2,1 s |
+| chapters/01_pourquoi_lstm | 3,0 Mo → 1,8 Mo | 65 → 90 | 4,6 s → 2,3 s | 7,1 s → 2,6 s |
+| chapters/02_portes | 2,2 Mo → 1,3 Mo | 68 → 89 | 4,1 s → 2,5 s | 6,2 s → 2,8 s |
+| chapters/03_memoire | 2,2 Mo → 1,4 Mo | 68 → 96 | 4,1 s → 2,0 s | 6,4 s → 2,4 s |
+| chapters/04_filtre_adaptatif | 2,6 Mo → 1,7 Mo | 66 → 95 | 4,2 s → 2,1 s | 6,9 s → 2,4 s |
+| chapters/05_pytorch | 2,1 Mo → 1,2 Mo | 68 → 92 | 4,2 s → 2,0 s | 5,9 s → 2,4 s |
+| chapters/06_bidirectionnalite | 2,1 Mo → 1,2 Mo | 67 → 95 | 4,1 s → 2,1 s | 6,2 s → 2,6 s |
+| chapters/07_retropropagation | 2,5 Mo → 1,4 Mo | 65 → 92 | 4,4 s → 2,1 s | 6,7 s → 2,6 s |
+| chapters/08_gru_variantes | 2,1 Mo → 1,1 Mo | 69 → 90 | 4,1 s → 2,4 s | 5,7 s → 2,7 s |
+| chapters/09_donnees_reelles | 1,8 Mo → 1,1 Mo | 68 → 97 | 4,1 s → 2,0 s | 5,9 s → 2,3 s |
+| chapters/10_apres_les_lstm | 1,7 Mo → 945,3 Ko | 71 → 90 | 3,9 s → 2,3 s | 5,1 s → 2,7 s |
+| exercises/index | 1,3 Mo → 656,7 Ko | 78 → 98 | 3,6 s → 1,8 s | 4,2 s → 2,0 s |
+| exercises/ex01_pourquoi_lstm | 1,5 Mo → 807,0 Ko | 72 → 95 | 3,9 s → 2,1 s | 4,7 s → 2,4 s |
+| exercises/ex02_portes | 1,5 Mo → 789,0 Ko | 74 → 93 | 3,9 s → 2,1 s | 4,7 s → 2,6 s |
+| exercises/ex03_memoire | 1,5 Mo → 782,8 Ko | 74 → 98 | 3,8 s → 1,8 s | 4,5 s → 2,1 s |
+| exercises/ex04_filtre_adaptatif | 1,4 Mo → 761,1 Ko | 74 → 97 | 3,8 s → 2,0 s | 4,5 s → 2,1 s |
+| exercises/ex05_pytorch | 1,4 Mo → 710,5 Ko | 76 → 98 | 3,8 s → 1,8 s | 4,4 s → 2,1 s |
+| exercises/ex06_bidirectionnalite | 1,4 Mo → 718,5 Ko | 76 → 98 | 3,8 s → 1,8 s | 4,4 s → 2,0 s |
+| exercises/ex07_retropropagation | 1,4 Mo → 742,6 Ko | 76 → 97 | 3,8 s → 2,0 s | 4,4 s → 2,1 s |
+| exercises/ex08_gru_variantes | 1,4 Mo → 755,0 Ko | 76 → 93 | 3,8 s → 2,1 s | 4,4 s → 2,4 s |
+| exercises/ex09_donnees_reelles | 1,4 Mo → 765,0 Ko | 76 → 97 | 3,8 s → 2,0 s | 4,4 s → 2,3 s |
+| exercises/ex10_apres_les_lstm | 1,4 Mo → 749,0 Ko | 76 → 97 | 3,8 s → 2,0 s | 4,4 s → 2,1 s |
+| exercises/ex11_mini_projet | 1,3 Mo → 679,0 Ko | 76 → 97 | 3,8 s → 1,8 s | 4,4 s → 2,4 s |
+| guide-enseignant | 1,4 Mo → 722,5 Ko | 76 → 97 | 3,8 s → 2,0 s | 4,4 s → 2,1 s |
+| glossaire | 1,6 Mo → 805,8 Ko | 75 → 98 | 3,9 s → 1,8 s | 4,5 s → 2,1 s |
+| bibliographie | 1,3 Mo → 650,3 Ko | 78 → 97 | 3,6 s → 2,0 s | 4,2 s → 2,3 s |
+| search | 1,2 Mo → 827,2 Ko | 77 → 94 | 4,1 s → 2,4 s | 4,1 s → 2,4 s |
+| genindex | 1,3 Mo → 637,8 Ko | 81 → 98 | 3,6 s → 1,8 s | 3,8 s → 2,0 s |
+
+Le score bouge d'un passage à l'autre de ±5 points, surtout par le temps de blocage (TBT) :
+Lighthouse ne compte que les tâches longues d'après le premier affichage simulé, et l'analyse
+de la page (formules SVG et leur MathML pour les lecteurs d'écran, code) tombe d'un côté ou de
+l'autre. Sur les pages les plus justes, avec ``--repeat 3`` (médiane) : chapitre 1 : 88,
+chapitre 2 : 96, chapitre 8 : 89, chapitre 10 : 96 ; le chapitre 8 seul, quatre passages de
+plus : 95, 97, 97, 97. Le FCP, lui, reste sous 2,6 s sur toutes les pages dans tous les passages.
 """
 
 from __future__ import annotations
