@@ -339,8 +339,12 @@ def test_the_longest_or_shortest_option_is_not_the_answer_more_often_than_chance
 
 def test_a_right_training_loop_stuck_on_a_plateau_for_one_seed_keeps_its_points():
     """ex05 ex7 : une boucle juste reste parfois, pour une graine, sur le plateau du chapitre 5 (lecture
-    au dernier pas). Ce tirage est celui où la solution de référence est restée à 66 % (graine secrète
-    d'une CI) : le juge l'entraîne avec deux graines et un succès suffit ; la boucle boguée échoue aux deux."""
+    au dernier pas) : sur une CI, la solution de référence est restée à 66 % sur ce tirage. Le juge
+    l'entraîne avec deux graines et un succès suffit ; la boucle boguée échoue aux deux.
+
+    Quelle graine tombe sur le plateau dépend des flottants de la machine (jeu d'instructions, nombre
+    de fils : mesuré, une graine passe de 81 % à 98 % d'un réglage à l'autre) ; le plateau est donc
+    rejoué ici par une sortie au hasard (une seule classe prédite) à la place d'un des deux essais."""
     import zlib
 
     import numpy as np
@@ -355,17 +359,35 @@ def test_a_right_training_loop_stuck_on_a_plateau_for_one_seed_keeps_its_points(
     ex7 = next(ex for ex in exercises_for("ex05") if ex.key == "ex7")
     rng = np.random.default_rng([9022769410034003004, zlib.crc32(b"eleve07_ex05.ipynb")])
     spec = {ex.key: ex.make_spec(rng, ex.variant("")) for ex in exercises_for("ex05")}["ex7"]
+
+    def judged(outputs):
+        accuracies = [float(np.mean(out == case.secret)) for out, case in zip(outputs, spec["cases"])]
+        harvested = {"found": True, "callable": True, "watch": "ok", "forbidden_calls": [],
+                     "calls": [{"ok": True, "value": encode(out)} for out in outputs]}
+        return accuracies, ex7.judge(harvested, spec)
+
+    trained = {}
     for source, name in ((ex7.solution, "train_and_predict"), (ex05.BUGGY_LOOP, "buggy_train_and_predict")):
         namespace = {"lstm_lib": lstm_lib}
         exec(source, namespace)
-        outputs = [namespace[name](*case) for case in spec["cases"]]
-        accuracies = [float(np.mean(out == case.secret)) for out, case in zip(outputs, spec["cases"])]
-        harvested = {"found": True, "callable": True, "watch": "ok", "forbidden_calls": [], "calls": [{"ok": True, "value": encode(out)} for out in outputs]}
-        verdict = ex7.judge(harvested, spec)
-        print(name, accuracies, verdict.statut, verdict.message[:200])
-        if name == "train_and_predict":
-            assert accuracies[0] < 0.9 <= accuracies[1]  # le plateau, puis la seconde graine
-            assert verdict.ok and verdict.points == ex7.points
-        else:
-            assert max(accuracies) < 0.9 and not verdict.ok
-            assert "aucun des 2 essais" in verdict.message
+        trained[name] = [namespace[name](*case) for case in spec["cases"]]
+
+    accuracies, verdict = judged(trained["train_and_predict"])
+    print("référence", accuracies, verdict.statut)
+    assert max(accuracies) >= 0.9 and verdict.ok and verdict.points == ex7.points
+    best = int(np.argmax(accuracies))
+    plateau = np.zeros_like(trained["train_and_predict"][1 - best])  # une seule classe : le hasard
+    one_stuck = list(trained["train_and_predict"])
+    one_stuck[1 - best] = plateau
+    accuracies, verdict = judged(one_stuck)
+    print("un essai sur le plateau", accuracies, verdict.statut, verdict.message[:200])
+    assert min(accuracies) < 0.5 and max(accuracies) >= 0.9
+    assert verdict.ok and verdict.points == ex7.points
+    accuracies, verdict = judged([plateau, plateau])
+    print("deux essais sur le plateau", accuracies, verdict.statut)
+    assert max(accuracies) < 0.5 and not verdict.ok and "aucun des 2 essais" in verdict.message
+
+    accuracies, verdict = judged(trained["buggy_train_and_predict"])
+    print("boucle boguée", accuracies, verdict.statut, verdict.message[:200])
+    assert max(accuracies) < 0.9 and not verdict.ok
+    assert "aucun des 2 essais" in verdict.message

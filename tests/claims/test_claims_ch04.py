@@ -70,7 +70,11 @@ def test_the_lstm_beats_the_moving_average_but_not_the_peak_hold(runs):
     assert count(lambda q: q >= 3, ratio) >= 4
     assert all(r["lstm_per_class"]["bosse"] > r["ema_per_class"]["bosse"]
                and r["lstm_per_class"]["pic"] > r["ema_per_class"]["pic"] for r in runs)
-    assert all(r["peak_accuracy"] > r["lstm_accuracy"] for r in runs)  # « le détecteur de crête fait un peu mieux »
+    # « il ne dépasse pas le détecteur de crête : au mieux il le rejoint, le plus souvent il reste un peu en dessous »
+    assert count(lambda r: r["peak_accuracy"] > r["lstm_accuracy"], runs) >= 4
+    assert all(r["lstm_accuracy"] <= r["peak_accuracy"] + 0.002 for r in runs)
+    # « de 98,7 % à 99,9 % des séquences de test, au moins 5 fois moins d'erreurs que la moyenne mobile »
+    assert all(t >= 0.985 for t in total) and count(lambda q: q >= 5, ratio) >= 4
     assert all(r["bridge_error"] < 1e-4 for r in runs)
 
 

@@ -66,8 +66,13 @@ def test_padding_is_not_neutral(runs):
     show("pics classés bruit avec 100 zéros", [r["spikes_as_noise"] for r in chapter], "{:.2f}")
     show("dérive au premier zéro (médiane)", [r["first_zero_drift"] for r in chapter], "{:.3f}")
     assert all(r["first_zero_drift"] > 0.05 for r in chapter)  # « l'état dérive toujours dès le premier zéro »
-    # « l'exactitude avec 100 zéros va de 68 % à 100 % : une seule graine sur cinq perd plus de 10 points »
-    assert count(lambda r: r["acc_padded"] < r["acc_alone"] - 0.10, chapter) == 1
+    # « l'exactitude avec 100 zéros varie beaucoup d'une graine à l'autre (de 68 % à 100 % sur une machine, de
+    # 46 % à 98 % sur une autre) : au moins une graine sur cinq perd plus de 10 points, au moins une presque
+    # rien » (les flottants de la machine, jeu d'instructions et nombre de fils, décident de quelle graine)
+    padded = [r["acc_padded"] for r in chapter]
+    assert max(padded) - min(padded) > 0.20
+    assert count(lambda r: r["acc_padded"] < r["acc_alone"] - 0.10, chapter) >= 1
+    assert count(lambda r: r["acc_padded"] >= r["acc_alone"] - 0.03, chapter) >= 1
     assert all(r["acc_packed"] == r["acc_alone"] for r in chapter)  # l'empaquetage répare, à chaque graine
 
 
@@ -81,7 +86,7 @@ def test_at_300_steps_last_stays_at_chance_on_an_early_bump_and_mean_max_learn(r
     assert all(r["early"]["last"] < 0.40 for r in chapter)
     assert all(min(r["early"]["mean"], r["early"]["max"]) > 0.95 for r in chapter)
     assert all(min(r["late"].values()) > 0.95 for r in chapter)
-    assert all(max(r["fast"].values()) <= 150 for r in chapter)
+    assert all(max(r["fast"].values()) <= 200 for r in chapter)  # « après 50 à 200 pas »
 
 
 def test_last_leaves_the_plateau_at_a_smaller_learning_rate(runs):

@@ -6,8 +6,8 @@ affiche les nombres mesurés, puis vérifie le tableau du texte tel qu'il est é
 - problème de l'addition (T = 50, 32 unités, Adam 0,05, écrêtage 1, 400 pas) : « RNN au-dessus de 0,14
   sur 5 graines ; GRU sous 0,001 sur 5 graines ; LSTM sous 0,01 sur 5 graines » ;
 - radar (T = 50, 16 unités, Adam 0,01, 300 pas) : « RNN au plus 70 % ; GRU au moins 90 % sur 5 graines ;
-  LSTM de 40 % à 98 %, au moins 90 % sur 3 graines seulement » ;
-- « avec 800 pas, le LSTM atteint au moins 95 % sur 4 graines sur 5 ; le RNN reste à 70 % au plus » ;
+  LSTM de 40 % à 98 %, au moins 90 % sur certaines graines, pas sur d'autres » ;
+- « avec 800 pas, le LSTM atteint au moins 95 % sur au moins 4 graines sur 5 ; le RNN reste à 70 % au plus » ;
 - « après une bosse, la porte z du GRU reste plus haute qu'après un pic ».
 
 Fichier autonome : il n'a besoin d'aucun conftest de tests/claims/.
@@ -84,8 +84,9 @@ def test_radar_gru_learns_fastest_lstm_is_uneven_rnn_fails():
         print(f"{cell} : exactitude après 300 pas", np.round(accuracies[cell], 3))
     assert max(accuracies["rnn"]) <= 0.70
     assert min(accuracies["gru"]) >= 0.90
-    assert 0.40 <= min(accuracies["lstm"]) and max(accuracies["lstm"]) <= 0.98
-    assert sum(a >= 0.90 for a in accuracies["lstm"]) == 3
+    assert 0.40 <= min(accuracies["lstm"]) and max(accuracies["lstm"]) < 0.985  # « de 40 % à 98 % » (float32 : 0,98000002)
+    # « au moins 90 % sur certaines graines, pas sur d'autres » (3 sur 5 sur une machine, 2 sur une autre)
+    assert 1 <= sum(a >= 0.90 for a in accuracies["lstm"]) <= 4
 
     # « Après une bosse, la porte z reste plus haute qu'après un pic » : moyenne de z sur les 10 derniers pas.
     gaps = []
@@ -102,5 +103,5 @@ def test_with_more_steps_the_lstm_catches_up_and_the_rnn_does_not():
     lstm = [_radar_run("lstm", seed, steps=800)[2] for seed in SEEDS]
     rnn = [_radar_run("rnn", seed, steps=800)[2] for seed in SEEDS]
     print("exactitude après 800 pas, LSTM :", np.round(lstm, 3), " RNN :", np.round(rnn, 3))
-    assert sum(a >= 0.95 for a in lstm) == 4
+    assert sum(a >= 0.95 for a in lstm) >= 4  # « sur au moins 4 graines sur 5 »
     assert max(rnn) <= 0.70
