@@ -22,50 +22,64 @@ page (celles de ``_toc.yml``, plus la recherche et l'index), on affiche :
 construit dans un clone avec ``tools/build.sh``) et affiche les deux côte à côte. Les temps
 dépendent de la machine (ici, 2 cœurs partagés par plusieurs builds) : à comparer entre eux.
 
-Mesuré le 2026-12-02 (machine à 2 cœurs au repos, un passage Lighthouse par page) : avant =
-main 908453c, après = icônes réduites, glyphes MathJax mis en commun, images paresseuses,
-balises muettes du code retirées, recherche sur sa seule page (``tools/site_icons.py``,
-``site_math.py``, ``site_images.py``, ``site_code.py``). Commande :
-``benchmarks/bench_site.py --before /tmp/before/_build/html`` (main construit dans un
-``git worktree``).
+Mesuré le 2026-12-03 (machine à 2 cœurs au repos, un passage Lighthouse par page) : avant =
+main ba6a515, après = état des widgets dans un fichier à côté de la page, chargé à
+l'approche du premier widget (``tools/site_assets.py``, ``widgets-loader.js``), et MathML des
+lecteurs d'écran posé après le premier affichage, par lots, quand le navigateur est libre
+(``tools/site_math.py``, ``math-a11y.js``). Commande :
+``benchmarks/bench_site.py --html /tmp/after --before /tmp/base`` (les deux sites construits
+avec ``tools/build.sh --all``, main dans un ``git worktree``). TBT : temps de blocage total.
 
-| page | poids avant → après | perf avant → après | FCP avant → après | LCP avant → après |
-| --- | --- | --- | --- | --- |
-| intro | 1,3 Mo → 681,9 Ko | 76 → 98 | 3,8 s → 1,8 s | 4,4 s → 2,1 s |
-| chapters/01_pourquoi_lstm | 3,0 Mo → 1,8 Mo | 65 → 90 | 4,6 s → 2,3 s | 7,1 s → 2,6 s |
-| chapters/02_portes | 2,2 Mo → 1,3 Mo | 68 → 89 | 4,1 s → 2,5 s | 6,2 s → 2,8 s |
-| chapters/03_memoire | 2,2 Mo → 1,4 Mo | 68 → 96 | 4,1 s → 2,0 s | 6,4 s → 2,4 s |
-| chapters/04_filtre_adaptatif | 2,6 Mo → 1,7 Mo | 66 → 95 | 4,2 s → 2,1 s | 6,9 s → 2,4 s |
-| chapters/05_pytorch | 2,1 Mo → 1,2 Mo | 68 → 92 | 4,2 s → 2,0 s | 5,9 s → 2,4 s |
-| chapters/06_bidirectionnalite | 2,1 Mo → 1,2 Mo | 67 → 95 | 4,1 s → 2,1 s | 6,2 s → 2,6 s |
-| chapters/07_retropropagation | 2,5 Mo → 1,4 Mo | 65 → 92 | 4,4 s → 2,1 s | 6,7 s → 2,6 s |
-| chapters/08_gru_variantes | 2,1 Mo → 1,1 Mo | 69 → 90 | 4,1 s → 2,4 s | 5,7 s → 2,7 s |
-| chapters/09_donnees_reelles | 1,8 Mo → 1,1 Mo | 68 → 97 | 4,1 s → 2,0 s | 5,9 s → 2,3 s |
-| chapters/10_apres_les_lstm | 1,7 Mo → 945,3 Ko | 71 → 90 | 3,9 s → 2,3 s | 5,1 s → 2,7 s |
-| exercises/index | 1,3 Mo → 656,7 Ko | 78 → 98 | 3,6 s → 1,8 s | 4,2 s → 2,0 s |
-| exercises/ex01_pourquoi_lstm | 1,5 Mo → 807,0 Ko | 72 → 95 | 3,9 s → 2,1 s | 4,7 s → 2,4 s |
-| exercises/ex02_portes | 1,5 Mo → 789,0 Ko | 74 → 93 | 3,9 s → 2,1 s | 4,7 s → 2,6 s |
-| exercises/ex03_memoire | 1,5 Mo → 782,8 Ko | 74 → 98 | 3,8 s → 1,8 s | 4,5 s → 2,1 s |
-| exercises/ex04_filtre_adaptatif | 1,4 Mo → 761,1 Ko | 74 → 97 | 3,8 s → 2,0 s | 4,5 s → 2,1 s |
-| exercises/ex05_pytorch | 1,4 Mo → 710,5 Ko | 76 → 98 | 3,8 s → 1,8 s | 4,4 s → 2,1 s |
-| exercises/ex06_bidirectionnalite | 1,4 Mo → 718,5 Ko | 76 → 98 | 3,8 s → 1,8 s | 4,4 s → 2,0 s |
-| exercises/ex07_retropropagation | 1,4 Mo → 742,6 Ko | 76 → 97 | 3,8 s → 2,0 s | 4,4 s → 2,1 s |
-| exercises/ex08_gru_variantes | 1,4 Mo → 755,0 Ko | 76 → 93 | 3,8 s → 2,1 s | 4,4 s → 2,4 s |
-| exercises/ex09_donnees_reelles | 1,4 Mo → 765,0 Ko | 76 → 97 | 3,8 s → 2,0 s | 4,4 s → 2,3 s |
-| exercises/ex10_apres_les_lstm | 1,4 Mo → 749,0 Ko | 76 → 97 | 3,8 s → 2,0 s | 4,4 s → 2,1 s |
-| exercises/ex11_mini_projet | 1,3 Mo → 679,0 Ko | 76 → 97 | 3,8 s → 1,8 s | 4,4 s → 2,4 s |
-| guide-enseignant | 1,4 Mo → 722,5 Ko | 76 → 97 | 3,8 s → 2,0 s | 4,4 s → 2,1 s |
-| glossaire | 1,6 Mo → 805,8 Ko | 75 → 98 | 3,9 s → 1,8 s | 4,5 s → 2,1 s |
-| bibliographie | 1,3 Mo → 650,3 Ko | 78 → 97 | 3,6 s → 2,0 s | 4,2 s → 2,3 s |
-| search | 1,2 Mo → 827,2 Ko | 77 → 94 | 4,1 s → 2,4 s | 4,1 s → 2,4 s |
-| genindex | 1,3 Mo → 637,8 Ko | 81 → 98 | 3,6 s → 1,8 s | 3,8 s → 2,0 s |
+| page | poids avant → après | perf avant → après | FCP avant → après | LCP avant → après | TBT avant → après |
+| --- | --- | --- | --- | --- | --- |
+| intro | 681,9 Ko → 684,7 Ko | 97 → 97 | 2,0 s → 2,0 s | 2,1 s → 2,1 s | 0 ms → 0 ms |
+| chapters/01_pourquoi_lstm | 1,8 Mo → 1,8 Mo | 88 → 95 | 2,3 s → 2,1 s | 2,7 s → 2,4 s | 290 ms → 69 ms |
+| chapters/02_portes | 1,3 Mo → 1,3 Mo | 97 → 96 | 2,0 s → 2,0 s | 2,3 s → 2,4 s | 14 ms → 45 ms |
+| chapters/03_memoire | 1,4 Mo → 1,4 Mo | 97 → 96 | 2,0 s → 2,0 s | 2,3 s → 2,4 s | 34 ms → 47 ms |
+| chapters/04_filtre_adaptatif | 1,7 Mo → 1,7 Mo | 92 → 96 | 2,4 s → 2,0 s | 2,9 s → 2,3 s | 85 ms → 119 ms |
+| chapters/05_pytorch | 1,2 Mo → 1,2 Mo | 84 → 96 | 2,9 s → 2,0 s | 3,2 s → 2,3 s | 211 ms → 131 ms |
+| chapters/06_bidirectionnalite | 1,2 Mo → 1,3 Mo | 86 → 96 | 2,8 s → 2,0 s | 3,1 s → 2,4 s | 177 ms → 82 ms |
+| chapters/07_retropropagation | 1,4 Mo → 1,4 Mo | 94 → 97 | 2,3 s → 2,1 s | 2,6 s → 2,3 s | 121 ms → 60 ms |
+| chapters/08_gru_variantes | 1,1 Mo → 1,1 Mo | 89 → 97 | 2,4 s → 2,0 s | 2,7 s → 2,3 s | 201 ms → 66 ms |
+| chapters/09_donnees_reelles | 1,1 Mo → 1,1 Mo | 85 → 97 | 2,4 s → 2,1 s | 2,7 s → 2,3 s | 304 ms → 40 ms |
+| chapters/10_apres_les_lstm | 943,5 Ko → 949,2 Ko | 92 → 96 | 2,0 s → 2,0 s | 2,3 s → 2,4 s | 256 ms → 39 ms |
+| exercises/index | 656,7 Ko → 659,1 Ko | 99 → 97 | 1,7 s → 2,0 s | 2,0 s → 2,3 s | 8 ms → 0 ms |
+| exercises/ex01_pourquoi_lstm | 806,9 Ko → 812,5 Ko | 98 → 96 | 1,8 s → 2,1 s | 2,1 s → 2,4 s | 18 ms → 0 ms |
+| exercises/ex02_portes | 789,0 Ko → 794,3 Ko | 93 → 98 | 2,1 s → 1,8 s | 2,6 s → 2,1 s | 155 ms → 44 ms |
+| exercises/ex03_memoire | 782,7 Ko → 788,2 Ko | 98 → 94 | 1,8 s → 2,1 s | 2,1 s → 2,6 s | 0 ms → 127 ms |
+| exercises/ex04_filtre_adaptatif | 761,1 Ko → 766,2 Ko | 98 → 98 | 1,8 s → 2,0 s | 2,0 s → 2,1 s | 45 ms → 48 ms |
+| exercises/ex05_pytorch | 710,5 Ko → 713,2 Ko | 98 → 95 | 1,8 s → 2,1 s | 2,1 s → 2,6 s | 73 ms → 39 ms |
+| exercises/ex06_bidirectionnalite | 718,5 Ko → 721,5 Ko | 96 → 98 | 1,8 s → 1,8 s | 2,1 s → 2,1 s | 148 ms → 44 ms |
+| exercises/ex07_retropropagation | 742,6 Ko → 745,8 Ko | 93 → 94 | 2,1 s → 2,1 s | 2,4 s → 2,6 s | 162 ms → 104 ms |
+| exercises/ex08_gru_variantes | 755,0 Ko → 758,0 Ko | 96 → 96 | 2,0 s → 1,8 s | 2,3 s → 2,3 s | 134 ms → 128 ms |
+| exercises/ex09_donnees_reelles | 764,9 Ko → 768,2 Ko | 98 → 97 | 1,8 s → 2,0 s | 2,1 s → 2,3 s | 41 ms → 54 ms |
+| exercises/ex10_apres_les_lstm | 749,0 Ko → 752,2 Ko | 96 → 98 | 2,1 s → 1,8 s | 2,4 s → 2,1 s | 46 ms → 82 ms |
+| exercises/ex11_mini_projet | 679,0 Ko → 681,5 Ko | 98 → 98 | 1,8 s → 1,9 s | 2,1 s → 2,2 s | 0 ms → 9 ms |
+| guide-enseignant | 722,5 Ko → 725,3 Ko | 97 → 98 | 2,0 s → 1,8 s | 2,1 s → 2,1 s | 0 ms → 70 ms |
+| glossaire | 805,8 Ko → 810,0 Ko | 98 → 98 | 1,8 s → 1,8 s | 2,0 s → 2,1 s | 4 ms → 6 ms |
+| bibliographie | 650,2 Ko → 652,6 Ko | 98 → 98 | 1,8 s → 1,8 s | 2,0 s → 2,0 s | 1 ms → 0 ms |
+| search | 827,2 Ko → 829,6 Ko | 94 → 94 | 2,4 s → 2,4 s | 2,4 s → 2,4 s | 0 ms → 0 ms |
+| genindex | 637,8 Ko → 640,1 Ko | 99 → 98 | 1,7 s → 1,8 s | 1,8 s → 2,0 s | 0 ms → 5 ms |
 
-Le score bouge d'un passage à l'autre de ±5 points, surtout par le temps de blocage (TBT) :
-Lighthouse ne compte que les tâches longues d'après le premier affichage simulé, et l'analyse
-de la page (formules SVG et leur MathML pour les lecteurs d'écran, code) tombe d'un côté ou de
-l'autre. Sur les pages les plus justes, avec ``--repeat 3`` (médiane) : chapitre 1 : 88,
-chapitre 2 : 96, chapitre 8 : 89, chapitre 10 : 96 ; le chapitre 8 seul, quatre passages de
-plus : 95, 97, 97, 97. Le FCP, lui, reste sous 2,6 s sur toutes les pages dans tous les passages.
+Performance minimale 84 → 94, FCP maximal 2,9 s → 2,4 s. Le poids ne baisse pas (l'état
+des widgets est toujours chargé, 360,6 Ko pour le chapitre 1, et ``math-a11y.js`` ajoute
+3 Ko) : ce qui change, c'est qu'il n'est plus lu avant le premier affichage. Ce qui restait
+sous 90 avant tenait au temps de blocage : l'analyse du JSON des widgets et la mise en page
+des ~2 000 éléments MathML cachés du chapitre 1 (161 ms de mise en page, 180 ms de styles
+dans une trace de Chromium). Curseurs : 84 mouvements, médiane 16,6 ms, maximum 25,1 ms (une
+image à 60 Hz).
+
+Le score bouge d'un passage à l'autre de ±5 points, surtout par le TBT : Lighthouse ne
+compte que les tâches longues d'après le premier affichage simulé, et elles tombent d'un
+côté ou de l'autre (ci-dessus, ex03 : 98 → 94 sans que rien n'y ait changé de sa
+construction). Chapitre 1, passages alternés avant/après : 90, 92, 91 → 95, 93, 94 avec
+l'état seul dehors, puis 96, 96 avec le MathML différé. Le FCP reste sous 2,6 s sur toutes
+les pages dans tous les passages.
+
+Le 2026-12-02, la ronde précédente (icônes réduites, glyphes MathJax mis en commun, images
+paresseuses, balises muettes du code retirées, recherche sur sa seule page) avait fait
+passer la page la plus lourde de 3,0 Mo à 1,8 Mo, la performance minimale de 65 à 89 et le
+FCP maximal de 4,6 s à 2,5 s (avant = main 908453c).
 """
 
 from __future__ import annotations

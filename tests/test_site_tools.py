@@ -97,6 +97,9 @@ def test_math_is_rendered_once_and_again_identically(tmp_path):
     print(f"{len(ids)} tracés dans la page, {len(uses)} caractères utilisés")
     assert len(ids) == len(set(ids)) and set(ids) == uses and first.count(" d=") == len(ids)
     assert 'display="true"' in first and "<mjx-assistive-mml" in first
+    # Le MathML des lecteurs d'écran attend dans un <template> (tools/math-a11y.js le pose par lots).
+    assert len(re.findall(r"<mjx-assistive-mml[^>]*><template><math\b", first)) == 2, first[:2000]
+    assert (tmp_path / "_static" / site_math.A11Y_SCRIPT_PATH).read_bytes() == site_math.A11Y_SCRIPT.read_bytes()
     assert "<mi>σ</mi>" in first or "<mi>&#x3C3;</mi>" in first or "σ" in first
     assert '<span class="eqno">(1)</span>' in first  # le numéro d'équation reste
     # L'équation en bloc peut défiler (plus large que la colonne) : atteignable au clavier ; la formule en ligne non.
@@ -240,3 +243,37 @@ def test_silent_spans_are_unwrapped_in_code_blocks_only():
     assert site_code.unwrap(out, {"n", "p"}) == out
     assert site_code.unwrap(block, set()) == block
 
+
+
+def test_widget_state_moves_beside_its_page_and_reads_back(tmp_path):
+    """tools/site_assets.py sort l'état des widgets de <head> vers « <page>.widget-state.js » ; la
+    page garde un script vide qui le nomme, et read_widget_state (les tests) le relit à l'identique."""
+    import json
+    from types import SimpleNamespace
+
+    import site_assets
+    from sphinx.builders.html._assets import _JavaScript
+
+    state = {"version_major": 2, "version_minor": 0,
+             "state": {"abc": {"model_name": "AnyModel", "model_module": "anywidget", "state": {"_esm": "x</script>"}}}}
+    body = json.dumps(state).replace("</", "<\\/")  # comme myst-nb (sanitize_script_content)
+    other = _JavaScript("_static/doctools.js", defer="defer")
+    context = {"script_files": [other, _JavaScript(None, type=site_assets.WIDGET_STATE_TYPE, body=body)]}
+    site_assets._external_widget_state(SimpleNamespace(outdir=str(tmp_path)), "chapters/01_x", "page.html", context, None)
+    kept = context["script_files"]
+    assert kept[0] is other and "body" not in kept[1].attributes
+    source = kept[1].attributes["data-src"]
+    assert re.fullmatch(r"01_x\.widget-state\.js\?v=[0-9a-f]{12}", source), source
+    written = (tmp_path / "chapters" / "01_x.widget-state.js").read_text(encoding="utf-8")
+    assert written.startswith("(window.lstmWidgetStates = window.lstmWidgetStates || []).push(")
+    page = tmp_path / "chapters" / "01_x.html"
+    page.write_text(f'<head><script data-src="{source}" type="{site_assets.WIDGET_STATE_TYPE}"></script></head>',
+                    encoding="utf-8")
+    assert site_assets.read_widget_state(page) == state
+    # Une page dont l'état est resté en ligne (les tests de widgets en écrivent) se lit aussi.
+    inline = tmp_path / "inline.html"
+    inline.write_text(f'<script type="{site_assets.WIDGET_STATE_TYPE}">{body}</script>', encoding="utf-8")
+    assert site_assets.read_widget_state(inline) == state
+    (tmp_path / "chapters" / "01_x.widget-state.js").unlink()
+    with pytest.raises(site_assets.AssetsError, match="absent du site"):
+        site_assets.read_widget_state(page)

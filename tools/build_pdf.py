@@ -170,6 +170,10 @@ WAIT_RENDERED = """async () => {
             await new Promise(r => setTimeout(r, 100));
         if (window.MathJax && MathJax.startup) await MathJax.startup.promise;
     }
+    // Le MathML caché des formules (tools/math-a11y.js), posé tout de suite : la page est complète.
+    for (let i = 0; i < 100 && document.querySelector('script[src*="math-a11y"]') && !window.lstmMath; i++)
+        await new Promise(r => setTimeout(r, 50));
+    if (window.lstmMath) await window.lstmMath.insertAll();
     const views = [...document.querySelectorAll('%s')];
     // Le chargeur des widgets (tools/widgets-loader.js) ne monte un widget qu'à l'approche du
     // lecteur : pour le papier, on les monte tous, tout de suite.

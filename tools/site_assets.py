@@ -29,7 +29,9 @@ que ce qu'une page demande (``FILES``).
 from __future__ import annotations
 
 import hashlib
+import html
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -255,6 +257,73 @@ def _defer_scripts(app, pagename, templatename, context, doctree) -> None:
     context["script_files"] = deferred
 
 
+# L'état des widgets d'une page (myst-nb l'écrit dans <head>, script
+# « application/vnd.jupyter.widget-state+json ») : au chapitre 1, 369 Ko, que le téléphone
+# devait recevoir et lire avant la première ligne du texte. Il part dans un fichier à côté de
+# la page (« 01_pourquoi_lstm.widget-state.js ») que tools/widgets-loader.js ne charge qu'à
+# l'approche du premier widget ou, une fois la page chargée, quand le navigateur est au repos ; la page
+# garde un script vide qui nomme ce fichier (data-src, avec l'empreinte de son contenu : un
+# navigateur ne garde pas l'état d'un build précédent). Un script plutôt qu'un fichier JSON lu
+# par fetch() : le site s'ouvre aussi depuis le disque (file://), où fetch() est refusé.
+WIDGET_STATE_TYPE = "application/vnd.jupyter.widget-state+json"
+WIDGET_STATE_SUFFIX = ".widget-state.js"
+WIDGET_STATE_PUSH = "(window.lstmWidgetStates = window.lstmWidgetStates || []).push(%s);\n"
+_WIDGET_STATE_FILE = re.compile(r"^\(window\.lstmWidgetStates = window\.lstmWidgetStates \|\| \[\]\)\.push\((.*)\);\s*$", re.S)
+_STATE_SCRIPT = re.compile(
+    r'<script(?=[^>]*\stype="application/vnd\.jupyter\.widget-state\+json")([^>]*)>(.*?)</script>', re.S)
+_DATA_SRC = re.compile(r'\sdata-src="([^"]*)"')
+
+
+def _external_widget_state(app, pagename, templatename, context, doctree) -> None:
+    """Écrit l'état des widgets de la page dans ``<page>.widget-state.js`` (voir WIDGET_STATE_TYPE)."""
+    from sphinx.builders.html._assets import _JavaScript
+
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    moved = []
+    for script in scripts:
+        attributes = dict(getattr(script, "attributes", None) or {})
+        if (isinstance(script, _JavaScript) and not script.filename
+                and attributes.get("type") == WIDGET_STATE_TYPE and attributes.get("body")):
+            body = attributes.pop("body")
+            target = Path(app.outdir) / (pagename + WIDGET_STATE_SUFFIX)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            text = WIDGET_STATE_PUSH % body
+            target.write_text(text, encoding="utf-8")
+            digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+            script = _JavaScript(None, priority=script.priority, **attributes,
+                                 **{"data-src": f"{Path(pagename).name}{WIDGET_STATE_SUFFIX}?v={digest}"})
+        moved.append(script)
+    context["script_files"] = moved
+
+
+def read_widget_state(html_file: Path) -> dict:
+    """L'état des widgets d'une page construite, qu'il soit dans la page ou dans son fichier.
+
+    Rend ``{"version_major": …, "state": {id: modèle}}`` (tous les scripts d'état réunis) ; ``{}``
+    si la page n'a pas de widgets. Utilisé par les tests ; lève ``AssetsError`` si un fichier
+    nommé par la page manque ou n'a pas la forme qu'écrit ``_external_widget_state``.
+    """
+    html_file = Path(html_file)
+    merged: dict = {}
+    for attributes, body in _STATE_SCRIPT.findall(html_file.read_text(encoding="utf-8")):
+        source = _DATA_SRC.search(attributes)
+        if source:
+            path = html_file.parent / html.unescape(source.group(1)).split("?", 1)[0]
+            if not path.is_file():
+                raise AssetsError(f"{html_file.name} nomme l'état de ses widgets {source.group(1)}, absent du site")
+            found = _WIDGET_STATE_FILE.match(path.read_text(encoding="utf-8"))
+            if not found:
+                raise AssetsError(f"{path.name} n'a pas la forme attendue ({WIDGET_STATE_PUSH.strip()})")
+            body = found.group(1)
+        if not body.strip():
+            continue
+        block = json.loads(body)
+        merged = {**merged, **block, "state": {**merged.get("state", {}), **block.get("state", {})}}
+    return merged
+
+
 def setup(app):
     # Après myst-nb et sphinx.ext.mathjax (priorité par défaut 500) : on vérifie
     # la configuration qu'ils liront.
@@ -263,6 +332,7 @@ def setup(app):
     app.connect("build-finished", _copy)
     app.connect("html-page-context", _dedupe_scripts, priority=900)
     app.connect("html-page-context", _defer_scripts, priority=910)
+    app.connect("html-page-context", _external_widget_state, priority=920)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1.0"}
 
 

@@ -7,7 +7,8 @@ restait figée, et le texte bougeait à mesure que les formules apparaissaient. 
 du build, chaque formule (``span.math`` et ``div.math`` de Sphinx) passe par MathJax 3 dans
 Node (``tools/mathjax-prerender.cjs``, MathJax de ``node_modules``) ; la page reçoit le SVG
 final de chaque formule (les tracés de ses caractères, écrits une fois par page dans un SVG
-caché, comme MathJax le fait dans un navigateur : aucune police à télécharger), le MathML caché que lisent les lecteurs d'écran, et une petite feuille de style
+caché, comme MathJax le fait dans un navigateur : aucune police à télécharger), le MathML caché que lisent les lecteurs d'écran (dans un ``<template>``, que
+``tools/math-a11y.js`` pose dans la page par petits lots : voir ce fichier), et une petite feuille de style
 commune (``_static/lstm/mathjax.css``). Plus aucune page ne charge le script de MathJax : on
 perd son menu contextuel (clic droit), pas les formules. Mesuré ensuite (même page, même
 machine) : 350 ms de blocage au lieu de 1 100 à 1 600. La sortie SVG plutôt que CHTML : le
@@ -90,6 +91,17 @@ def focusable(markup: str) -> str:
     return markup.replace("<mjx-container ", '<mjx-container tabindex="0" ', 1)
 
 
+ASSISTIVE_MML = re.compile(r"(<mjx-assistive-mml\b[^>]*>)(.*?)(</mjx-assistive-mml>)", re.S)
+A11Y_SCRIPT = Path(__file__).resolve().parent / "math-a11y.js"
+A11Y_SCRIPT_PATH = "lstm/math-a11y.js"  # relatif à _static/
+
+
+def deferred_mathml(markup: str) -> str:
+    """Le MathML caché d'une formule, dans un ``<template>`` : lu sans être mis en page ;
+    ``tools/math-a11y.js`` le pose dans la page par petits lots (voir ce fichier)."""
+    return ASSISTIVE_MML.sub(r"\1<template>\2</template>\3", markup)
+
+
 def prerender(outdir: Path) -> tuple[int, list[str]]:
     """Rend les formules de toutes les pages de ``outdir`` ; rend (nombre de formules, erreurs TeX).
 
@@ -115,7 +127,7 @@ def prerender(outdir: Path) -> tuple[int, list[str]]:
     results, css = render_all([items for _, _, items in pages.values()])
     count, errors = 0, []
     for (page, (text, found, items)), (rendered, defs) in zip(pages.items(), results):
-        rendered = [focusable(out) if display else out for (_, display), out in zip(items, rendered)]
+        rendered = [deferred_mathml(focusable(out) if display else out) for (_, display), out in zip(items, rendered)]
         errors += [f"{tex!r}\xa0: {MJX_ERROR.search(out).group(1)}"
                    for (tex, _), out in zip(items, rendered) if MJX_ERROR.search(out)]
         count += len(items)
@@ -137,6 +149,7 @@ def prerender(outdir: Path) -> tuple[int, list[str]]:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text("/* Généré par tools/site_math.py (MathJax 3, sortie SVG) : ne pas modifier. */\n" + css,
                       encoding="utf-8")
+    shutil.copy2(A11Y_SCRIPT, outdir / "_static" / A11Y_SCRIPT_PATH)
     return count, errors
 
 
@@ -173,6 +186,7 @@ def _build_finished(app, exception) -> None:
 
 def setup(app):
     app.add_css_file(CSS_PATH)
+    app.add_js_file(A11Y_SCRIPT_PATH, defer="defer")
     # Après sphinx.ext.mathjax, qui inscrit MathJax dans les pages qui ont des formules.
     app.connect("html-page-context", _drop_mathjax_script, priority=950)
     # Après la copie des fichiers statiques et les autres extensions (priorité par défaut 500).

@@ -4,7 +4,9 @@
 // des widgets (nb_ipywidgets_js dans _config.yml). Au build, chaque widget exécuté laisse dans
 // la page son état (script « application/vnd.jupyter.widget-state+json », où anywidget range
 // aussi le code de son front-end, « _esm ») et une vue (« …widget-view+json ») à l'endroit de
-// la sortie. Ce fichier monte chaque vue quand le lecteur en approche : il importe le module
+// la sortie ; tools/site_assets.py sort cet état dans un fichier à côté de la page, que l'on
+// charge à l'approche du premier widget (ou au repos, la page chargée) plutôt qu'avant le
+// texte. Ce fichier monte chaque vue quand le lecteur en approche : il importe le module
 // du widget depuis l'état (URL blob:, rien ne sort du site) et appelle son render({model, el})
 // avec un modèle local (get, set, on, off, save_changes : sans noyau, rien à synchroniser).
 //
@@ -27,17 +29,45 @@
   var VIEW = 'script[type="application/vnd.jupyter.widget-view+json"]';
   var AHEAD = "800px 0px"; // on monte un widget quand il arrive à moins de 800 px de l'écran
 
-  function readStates() {
-    var models = {};
-    document.querySelectorAll(STATE).forEach(function (script) {
-      try {
-        var state = JSON.parse(script.textContent).state || {};
-        Object.keys(state).forEach(function (id) { models[id] = state[id]; });
-      } catch (error) {
-        console.warn("Widgets : état illisible", error);
-      }
+  // L'état est dans la page, ou (site construit : tools/site_assets.py) dans un fichier à côté
+  // d'elle, que nomme data-src : un script qui pousse l'état dans window.lstmWidgetStates.
+  function loadScript(src) {
+    return new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.src = src;
+      script.onload = resolve;
+      script.onerror = function () { reject(new Error("état des widgets introuvable : " + src)); };
+      document.head.appendChild(script);
     });
-    return models;
+  }
+
+  function addStates(models, text) {
+    try {
+      var state = (typeof text === "string" ? JSON.parse(text) : text).state || {};
+      Object.keys(state).forEach(function (id) { models[id] = state[id]; });
+    } catch (error) {
+      console.warn("Widgets : état illisible", error);
+    }
+  }
+
+  var statesPromise = null;
+  function readStates() {
+    if (statesPromise) return statesPromise;
+    statesPromise = (async function () {
+      var models = {};
+      var scripts = document.querySelectorAll(STATE);
+      for (var i = 0; i < scripts.length; i++) {
+        var src = scripts[i].getAttribute("data-src");
+        if (!src) { addStates(models, scripts[i].textContent); continue; }
+        var before = (window.lstmWidgetStates || []).length;
+        await loadScript(src);
+        (window.lstmWidgetStates || []).slice(before).forEach(function (block) { addStates(models, block); });
+      }
+      return models;
+    })();
+    // Un échec (réseau coupé) n'est pas retenu : le widget suivant qui approche réessaie.
+    statesPromise.catch(function () { statesPromise = null; });
+    return statesPromise;
   }
 
   function LocalModel(entry) {
@@ -136,10 +166,19 @@
   function mountOne(target) {
     if (target.promise) return target.promise;
     var el = target.el;
-    var entry = target.entry;
     target.promise = (async function () {
+      var models;
+      try {
+        models = await readStates();
+      } catch (error) {
+        el.setAttribute("data-widget", "error");
+        el.textContent = "Ce widget n'a pas pu s'afficher : son état n'a pas pu être chargé (rechargez la page).";
+        console.error("Widget " + target.id + " :", error);
+        return;
+      }
+      var entry = models[target.id];
       if (!entry || entry.model_module !== "anywidget" || typeof entry.state._esm !== "string") {
-        var view = entry ? staticView(target.models, target.id, 0) : { element: null, controls: 1 };
+        var view = entry ? staticView(models, target.id, 0) : { element: null, controls: 1 };
         if (view.element) el.appendChild(view.element);
         if (view.controls) kernelNotice(el);
         el.setAttribute("data-widget", view.controls ? "kernel-only" : "static");
@@ -167,7 +206,6 @@
   }
 
   function start() {
-    var models = readStates();
     var targets = [];
     document.querySelectorAll(VIEW).forEach(function (script) {
       var id;
@@ -176,7 +214,7 @@
       el.className = "lstm-widget";
       el.setAttribute("data-model-id", id || "");
       script.parentNode.insertBefore(el, script.nextSibling);
-      targets.push({ id: id, el: el, entry: models[id], models: models });
+      targets.push({ id: id, el: el });
     });
     var observer = "IntersectionObserver" in window
       ? new IntersectionObserver(function (seen) {
@@ -191,6 +229,14 @@
     function mountAll() { return Promise.all(targets.map(mountOne)); }
     window.lstmWidgets = { mountAll: mountAll, count: targets.length };
     window.addEventListener("beforeprint", mountAll);
+    // L'état chargé d'avance, page affichée et navigateur au repos : les widgets restent
+    // utilisables si le réseau se coupe ensuite (téléphone dans le métro).
+    if (targets.length) {
+      var idle = window.requestIdleCallback || function (callback) { setTimeout(callback, 200); };
+      var prefetch = function () { idle(function () { readStates().catch(function () {}); }); };
+      if (document.readyState === "complete") prefetch();
+      else window.addEventListener("load", prefetch);
+    }
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

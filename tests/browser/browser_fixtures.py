@@ -194,16 +194,8 @@ def _settle(page, pending: set, quiet_ms: int = 500, limit_ms: int = 30_000) -> 
 
 
 def _wait_until_rendered(page, PlaywrightTimeout, pending: set) -> None:
-    """Attend MathJax (chargé en « defer ») puis les widgets, puis la fin du réseau."""
-    page.evaluate(
-        """async () => {
-            if (document.querySelector('script[src*="mathjax"]')) {
-                for (let i = 0; i < 600 && !(window.MathJax && MathJax.startup && MathJax.startup.promise); i++)
-                    await new Promise(r => setTimeout(r, 100));
-                if (window.MathJax && MathJax.startup) await MathJax.startup.promise;
-            }
-        }"""
-    )
+    """Attend le MathML des formules (posé par lots, sans le presser), puis les widgets, puis la fin du réseau."""
+    page.evaluate(MATHML_READY)
     _settle(page, pending)
     if page.query_selector(WIDGET_VIEW):
         # Le chargeur insère chaque vue à côté de son <script> ; on les monte toutes.
@@ -337,12 +329,16 @@ def crawl(built_book, built_html, site_server, browser_context) -> dict[str, Pag
 PHONE_VIEWPORT = {"width": 390, "height": 844}
 THEME_MODES = ("light", "dark")
 # MathJax (chargé en « defer ») a fini, puis tous les widgets sont montés.
+# tools/math-a11y.js pose le MathML des formules (lecteurs d'écran) par lots, navigateur au repos :
+# on attend qu'il ait fini de lui-même (20 s au plus : le test dira ce qui manque).
+MATHML_READY = """async () => {
+    for (let i = 0; i < 400 && document.querySelector('script[src*="math-a11y"]') && !window.lstmMath; i++)
+        await new Promise(r => setTimeout(r, 50));
+    if (window.lstmMath) await Promise.race([window.lstmMath.ready, new Promise(r => setTimeout(r, 20000))]);
+}"""
+
 RENDERED_JS = """async () => {
-    if (document.querySelector('script[src*="mathjax"]')) {
-        for (let i = 0; i < 600 && !(window.MathJax && MathJax.startup && MathJax.startup.promise); i++)
-            await new Promise(r => setTimeout(r, 100));
-        if (window.MathJax && MathJax.startup) await MathJax.startup.promise;
-    }
+    await (""" + MATHML_READY + """)();
     if (document.querySelector('script[src*="widgets-loader"]')) {
         for (let i = 0; i < 600 && !window.lstmWidgets; i++) await new Promise(r => setTimeout(r, 50));
         if (window.lstmWidgets) await window.lstmWidgets.mountAll();

@@ -14,6 +14,10 @@
     rendered: mathNodes.filter((m) => m.querySelector("mjx-container")).length,
     unrendered: mathNodes.filter((m) => !m.querySelector("mjx-container")).map((m) => short(m.textContent)),
     containers: document.querySelectorAll("mjx-container").length,
+    // Le MathML caché de chaque formule, posé par tools/math-a11y.js (plus aucun <template> en attente).
+    mathml: [...document.querySelectorAll("mjx-container > mjx-assistive-mml > math")]
+      .filter((m) => m.namespaceURI === "http://www.w3.org/1998/Math/MathML").length,
+    pendingMathml: document.querySelectorAll("mjx-assistive-mml > template").length,
     errors: [...document.querySelectorAll("mjx-merror, [data-mjx-error]")].map(
       (e) => e.getAttribute("data-mjx-error") || short(e.textContent)),
   };
@@ -99,7 +103,8 @@
     title: document.title,
     math,
     rawTex,
-    widgetState: widgetState ? widgetState.textContent.length : 0,
+    // l'état dans la page (sa longueur) ou le fichier qui le porte (data-src, tools/site_assets.py)
+    widgetState: widgetState ? (widgetState.getAttribute("data-src") || widgetState.textContent.length) : 0,
     widgets,
     launch,
     images,

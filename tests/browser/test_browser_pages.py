@@ -99,12 +99,18 @@ def test_mathjax_rendered_every_equation(crawl):
         items = [f"équation non rendue : {text}" for text in math["unrendered"]]
         items += [f"erreur TeX : {error}" for error in math["errors"]]
         items += [f"TeX brut visible : {text}" for text in visit.probe["rawTex"]]
+        if math["mathml"] != math["containers"] or math["pendingMathml"]:
+            items.append(f"MathML des lecteurs d'écran : {math['mathml']} formules sur {math['containers']}, "
+                         f"{math['pendingMathml']} encore en attente (tools/math-a11y.js)")
         if items:
             problems[page] = items
     assert not problems, _report(problems)
     # Le livre a des équations : si aucune n'était trouvée, ce test ne vérifierait rien.
     total = sum(v.probe["math"]["total"] for v in crawl.values())
     assert total > 0 and sum(v.probe["math"]["rendered"] for v in crawl.values()) == total
+    mathml = sum(v.probe["math"]["mathml"] for v in crawl.values())
+    print(f"{total} formules, {mathml} avec leur MathML posé dans la page")
+    assert mathml >= total
 
 
 def test_every_widget_rendered_or_shows_its_fallback(crawl):

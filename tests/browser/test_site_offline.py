@@ -20,6 +20,10 @@ from urllib.parse import urlsplit
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tools"))
+import site_assets  # noqa: E402  (tools/site_assets.py)
+
+WIDGET_STATE_TYPE = site_assets.WIDGET_STATE_TYPE
 
 # Attributs par lesquels une page *charge* une ressource (les liens <a href> sont des
 # navigations choisies par le lecteur, pas des chargements).
@@ -132,8 +136,15 @@ class _Loads(HTMLParser):
 
 
 def _parse(page: Path) -> _Loads:
+    """Ce que la page charge ; l'état de ses widgets compte parmi ses scripts en ligne, même
+    quand il attend dans son fichier à côté d'elle (``tools/site_assets.py``)."""
     parser = _Loads()
     parser.feed(page.read_text(encoding="utf-8"))
+    if any(kind == WIDGET_STATE_TYPE for kind, _ in parser.inline_scripts):
+        parser.inline_scripts = [(k, t) for k, t in parser.inline_scripts if k != WIDGET_STATE_TYPE]
+        state = site_assets.read_widget_state(page)
+        if state:
+            parser.inline_scripts.append((WIDGET_STATE_TYPE, json.dumps(state)))
     return parser
 
 
@@ -236,7 +247,9 @@ def test_front_end_files_are_served_by_the_site(built_html):
     assert not (vendor / "fontawesome").exists(), "Font Awesome : celui du thème (tools/site_icons.py)"
     loader = built_html / "_static/lstm/widgets-loader.js"
     assert loader.read_bytes() == (ROOT / "tools/widgets-loader.js").read_bytes()
-    assert loader.stat().st_size < 10_000, "le chargeur des widgets doit rester petit"
+    # Commentaires compris (le fichier est servi tel quel) ; le gestionnaire qu'il remplace pesait 3,5 Mo.
+    print(f"chargeur des widgets : {loader.stat().st_size} octets")
+    assert loader.stat().st_size < 16_000, "le chargeur des widgets doit rester petit"
     assert not list(vendor.rglob("*.map")), "cartes de sources copiées pour rien"
     assert not (vendor / "html-manager").exists() and not (vendor / "requirejs").exists()
     assert not (vendor / "axe-core").exists(), "axe-core ne sert qu'aux tests"
@@ -295,6 +308,29 @@ def test_widget_pages_load_only_the_local_loader(parsed_pages, built_html):
     assert pages_with_widgets > 0
 
 
+def test_widget_state_waits_beside_the_page(built_html):
+    """L'état des widgets (369 Ko au chapitre 1) n'est plus lu avant le texte : chaque page à
+    widgets le nomme (data-src) dans un fichier à côté d'elle, qui existe et se relit."""
+    pages = 0
+    for page in _html_pages(built_html):
+        text = page.read_text(encoding="utf-8")
+        if "application/vnd.jupyter.widget-view+json" not in text:
+            continue
+        pages += 1
+        scripts = re.findall(r'<script([^>]*type="application/vnd\.jupyter\.widget-state\+json"[^>]*)>(.*?)</script>', text, re.S)
+        assert scripts, f"{page.name} : des vues de widgets, mais aucun script d'état"
+        for attributes, body in scripts:
+            assert 'data-src="' in attributes and not body.strip(), (
+                f"{page.name} : l'état des widgets est resté dans la page ({len(body)} caractères)")
+        state = site_assets.read_widget_state(page)["state"]
+        views = [json.loads(v)["model_id"] for v in re.findall(
+            r'<script type="application/vnd\.jupyter\.widget-view\+json">(.*?)</script>', text, re.S)]
+        print(f"{page.relative_to(built_html)} : {len(views)} vues, {len(state)} modèles dans son fichier")
+        missing = [v for v in views if v not in state]
+        assert not missing, f"{page.name} : vues sans modèle dans le fichier d'état : {missing}"
+    assert pages > 0, "aucune page à widgets"
+
+
 def test_widgets_carry_their_own_front_end(parsed_pages):
     """Chaque widget du site est un anywidget qui porte son module : rien à chercher ailleurs.
 
@@ -305,7 +341,7 @@ def test_widgets_carry_their_own_front_end(parsed_pages):
     seen = set()
     for page, parsed in parsed_pages.items():
         for kind, text in parsed.inline_scripts:
-            if kind != "application/vnd.jupyter.widget-state+json":
+            if kind != WIDGET_STATE_TYPE:
                 continue
             for model_id, model in json.loads(text)["state"].items():
                 module = model.get("model_module")

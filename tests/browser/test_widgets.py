@@ -23,6 +23,7 @@ import pytest
 from browser_fixtures import RENDERED_JS, SiteServer, chromium, load, new_context
 
 from conftest import ROOT, toc_docnames
+import site_assets  # noqa: E402  (tools/site_assets.py ; conftest met tools/ dans sys.path)
 from lstm_lib import constant_gate_memory, half_life
 from lstm_lib.style import format_fr
 from lstm_lib.widgets import (
@@ -36,7 +37,6 @@ from lstm_lib.widgets import (
     saturation_explorer,
 )
 
-STATE_SCRIPT = re.compile(r'<script type="application/vnd\.jupyter\.widget-state\+json">(.*?)</script>', re.S)
 VIEW_SCRIPT = "application/vnd.jupyter.widget-view+json"
 TOLERANCE = 1e-6
 
@@ -212,10 +212,7 @@ def exercise_widget(page, root, widget: Explorer) -> tuple[list[str], int]:
 
 
 def _page_states(html_file: Path) -> dict:
-    states = {}
-    for block in STATE_SCRIPT.findall(html_file.read_text(encoding="utf-8")):
-        states.update(json.loads(block)["state"])
-    return states
+    return site_assets.read_widget_state(html_file).get("state", {})
 
 
 def _book_pages_with_widgets(html_dir: Path) -> list[str]:
@@ -366,6 +363,41 @@ def test_every_widget_of_lstm_lib_answers_without_a_kernel(tmp_path, browser):
     print(f"{len(widgets)} widgets, {checks} relevés comparés à lstm_lib")
     assert not errors and not context.external, (errors, context.external)
     assert not problems, "\n".join(problems[:30])
+
+
+def test_a_missing_state_file_says_so_in_french(tmp_path, browser):
+    """L'état qui attend à côté de la page (tools/site_assets.py) : s'il manque, le widget le dit en
+    français au lieu de rester vide ; s'il revient, le widget suivant le charge."""
+    widgets = [cell_explorer(), memory_explorer()]
+    page_path = _widget_page(tmp_path, widgets)
+    html = (tmp_path / page_path).read_text(encoding="utf-8")
+    state = re.search(r'<script type="application/vnd\.jupyter\.widget-state\+json">(.*?)</script>', html, re.S)
+    html = html.replace(state.group(0), f'<script data-src="index{site_assets.WIDGET_STATE_SUFFIX}?v=1" '
+                                        f'type="{site_assets.WIDGET_STATE_TYPE}"></script>')
+    at = html.index('<div class="cell_output">', html.index('<div class="cell_output">') + 1)
+    # Le second widget loin du premier : il ne sera monté qu'à l'approche du lecteur.
+    (tmp_path / page_path).write_text(html[:at] + '<div style="height: 5000px"></div>' + html[at:], encoding="utf-8")
+    with SiteServer(tmp_path) as server:
+        context = new_context(browser, server.origin)
+        try:
+            page = context.new_page()
+            page.goto(server.url(page_path), wait_until="load")
+            first = page.locator(".lstm-widget").first
+            first.evaluate("(el) => el.scrollIntoView()")
+            page.wait_for_selector('.lstm-widget[data-widget="error"]', timeout=20_000)
+            text = first.inner_text()
+            print(text)
+            assert first.get_attribute("data-widget") == "error" and "n'a pas pu être chargé" in text, text
+            # Le fichier revient (réseau rétabli) : le second widget, monté ensuite, se charge.
+            (tmp_path / f"index{site_assets.WIDGET_STATE_SUFFIX}").write_text(
+                site_assets.WIDGET_STATE_PUSH % state.group(1), encoding="utf-8")
+            second = page.locator(".lstm-widget").nth(1)
+            assert second.get_attribute("data-widget") is None, "le second widget était déjà monté"
+            second.evaluate("(el) => el.scrollIntoView()")
+            page.wait_for_selector('.lstm-widget[data-widget="rendered"]', timeout=20_000)
+            assert second.get_attribute("data-widget") == "rendered", second.inner_text()
+        finally:
+            context.close()
 
 
 def test_widgets_are_usable_on_a_phone(built_html, book_server, browser):
