@@ -76,6 +76,11 @@ construction). Chapitre 1, passages alternés avant/après : 90, 92, 91 → 95, 
 l'état seul dehors, puis 96, 96 avec le MathML différé. Le FCP reste sous 2,6 s sur toutes
 les pages dans tous les passages.
 
+Le bord estompé de ce qui défile de côté sur un téléphone (un masque par conteneur,
+``_static/lstm-site.css``) ne coûte rien de mesurable : chapitre 5, le plus chargé en code
+qui défile, quatre passages alternés avec et sans : 95, 91, 92, 96 contre 97, 92, 88, 95
+(Lighthouse lancé tour à tour sur deux copies du site qui ne diffèrent que par cette règle).
+
 Le 2026-12-02, la ronde précédente (icônes réduites, glyphes MathJax mis en commun, images
 paresseuses, balises muettes du code retirées, recherche sur sa seule page) avait fait
 passer la page la plus lourde de 3,0 Mo à 1,8 Mo, la performance minimale de 65 à 89 et le

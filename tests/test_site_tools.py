@@ -120,6 +120,26 @@ def test_math_errors_are_reported_with_their_tex(tmp_path):
     assert count == 1 and len(errors) == 1 and "frac{a" in errors[0] and re.search(r"brace|accolade", errors[0])
 
 
+def test_accented_letters_in_text_take_the_width_of_their_letter():
+    """Au build, MathJax n'a pas de navigateur pour mesurer le « é » de \\text{mémoire} (absent de
+    ses polices) : tools/mathjax-prerender.cjs lui donne la largeur de « e », sans blanc après."""
+    results, _css = site_math.render_all([[("\\text{mémoire} \\text{meme}", False)]])
+    svg = results[0][0][0]
+    accent = re.search(r'<text[^>]*translate\(([\d.]+),0\)[^>]*>é</text><use data-c="6D"[^>]*translate\(([\d.]+),0\)', svg)
+    plain = re.findall(r'<use data-c="65"[^>]*translate\(([\d.]+),0\)\)?"></use><use data-c="6D"[^>]*translate\(([\d.]+),0\)', svg)
+    print(accent.groups(), plain)
+    e_width = float(plain[0][1]) - float(plain[0][0])
+    assert abs((float(accent.group(2)) - float(accent.group(1))) - e_width) < 1, (accent.groups(), e_width)
+    assert "<mtext>mémoire</mtext>" in svg  # le lecteur d'écran lit le mot entier
+
+
+def test_texttt_reads_underscores_as_latex_does():
+    results, _css = site_math.render_all([[("\\texttt{d\\_output\\_gate}", False)]])
+    mathml = re.search(r"<mtext[^>]*>(.*?)</mtext>", results[0][0][0]).group(1)
+    print(mathml)
+    assert mathml == "d_output_gate"
+
+
 def test_book_cache_follows_the_widgets_front_end(tmp_path):
     """L'état des widgets embarque front/explorer.js : le changer doit ré-exécuter les cahiers."""
     import book  # tools/book.py

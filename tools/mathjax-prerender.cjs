@@ -37,6 +37,28 @@ function flatten(adaptor, node) {
   }
 }
 
+// Un caractère absent des polices TeX de MathJax (« é » de \text{mémoire}) est écrit en <text>
+// et dessiné par le navigateur ; au build, sans navigateur, le liteDOM n'en connaît pas la
+// largeur et en suppose 0,6 em : un blanc suivait chaque lettre accentuée (« mé moire »). Une
+// lettre accentuée a la largeur de sa lettre de base (« e » : 0,444 em), que la police connaît.
+function measureAccentedLetters(adaptor, font) {
+  const estimate = adaptor.nodeSize.bind(adaptor);
+  adaptor.nodeSize = (node, em = 1, local = null) => {
+    const text = adaptor.textContent(node);
+    const variant = (adaptor.kind(node) === "text" && adaptor.getAttribute(node, "data-variant")) || "normal";
+    let width = 0;
+    for (const c of text) {
+      const base = c.normalize("NFD").codePointAt(0);
+      const glyph = base !== c.codePointAt(0) ? font.getChar(variant, base) || font.getChar("normal", base) : null;
+      if (!glyph) return estimate(node, em, local);
+      width += glyph[2];
+    }
+    return [width, estimate(node, em, local)[1]];
+  };
+}
+
+// textmacros : le texte d'un \text{…} ou \texttt{…} est lu comme en LaTeX (« d\_output » s'écrit
+// « d_output » ; sans elle, la barre oblique restait à l'écran).
 const path = require("path");
 
 const root = path.join(__dirname, "..", "node_modules", "mathjax", "es5");
@@ -49,9 +71,9 @@ process.stdin.on("end", () => {
     loader: {
       paths: { mathjax: root },
       require: require,
-      load: ["adaptors/liteDOM", "input/tex", "output/svg", "a11y/assistive-mml"],
+      load: ["adaptors/liteDOM", "input/tex", "output/svg", "a11y/assistive-mml", "[tex]/textmacros"],
     },
-    tex: { packages: { "[+]": ["ams"] } },
+    tex: { packages: { "[+]": ["ams", "textmacros"] } },
     svg: { fontCache: "global" },
     startup: { typeset: false },
   };
@@ -59,6 +81,7 @@ process.stdin.on("end", () => {
   MathJax.startup.promise
     .then(async () => {
       const adaptor = MathJax.startup.adaptor;
+      measureAccentedLetters(adaptor, MathJax.startup.output.font);
       const fontCache = MathJax.startup.output.fontCache;
       const pages = [];
       for (const items of request.pages) {

@@ -18,6 +18,10 @@ près de leur source, plutôt qu'après coup dans le navigateur :
 3. **Menus de la table des matières** (règle ``summary-name``, grave). pydata-sphinx-theme
    replie les sous-pages dans ``<details><summary>`` dont le seul contenu est un chevron :
    chaque ``<summary>`` reçoit un nom, « Afficher ou masquer les sous-pages de « … » ».
+4. **Identifiants en double** (WCAG 2.1, critère 4.1.1 ; axe ne le relève plus). sphinx-exercise
+   donne à la section de chaque énoncé l'identifiant ``exercise-content`` et à celle de chaque
+   solution ``solution-content`` : deux ou trois fois par chapitre. Rien n'y renvoie ; chacun
+   devient unique dans sa page (``exercise-content-2``…), le premier gardant son nom.
 """
 
 from __future__ import annotations
@@ -86,6 +90,24 @@ def _wrap_toctree(app, pagename, templatename, context, doctree) -> None:
     context["generate_toctree_html"] = generate_toctree_html
 
 
+SHARED_IDS = ("exercise-content", "solution-content")  # posés par sphinx_exercise/directive.py
+
+
+def unique_section_ids(doctree) -> None:
+    """Numérote les sections d'énoncés et de solutions qui partagent un identifiant (4.)."""
+    seen = dict.fromkeys(SHARED_IDS, 0)
+    for section in doctree.findall(nodes.section):
+        for k, identifier in enumerate(section["ids"]):
+            if identifier in seen:
+                seen[identifier] += 1
+                if seen[identifier] > 1:
+                    section["ids"][k] = f"{identifier}-{seen[identifier]}"
+
+
+def _unique_ids(app, doctree, docname) -> None:
+    unique_section_ids(doctree)
+
+
 def setup(app):
     from myst_nb.sphinx_ import HideCodeCellNode
 
@@ -94,4 +116,5 @@ def setup(app):
     app.add_node(HideCodeCellNode, override=True, html=(_visit_hidden_cell, _depart_hidden_cell))
     # Après pydata-sphinx-theme, qui pose generate_toctree_html dans le contexte.
     app.connect("html-page-context", _wrap_toctree, priority=900)
+    app.connect("doctree-resolved", _unique_ids)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

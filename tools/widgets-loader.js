@@ -29,14 +29,32 @@
   var VIEW = 'script[type="application/vnd.jupyter.widget-view+json"]';
   var AHEAD = "800px 0px"; // on monte un widget quand il arrive à moins de 800 px de l'écran
 
+  // Le nom du fichier d'état, pour le message d'erreur : « 01_pourquoi_lstm.widget-state.js ».
+  function stateFileName() {
+    var script = document.querySelector(STATE + "[data-src]");
+    var src = script ? script.getAttribute("data-src").split("?")[0] : "";
+    return "\u00ab\u00a0" + (src.split("/").pop() || "widget-state.js") + "\u00a0\u00bb";
+  }
+
   // L'état est dans la page, ou (site construit : tools/site_assets.py) dans un fichier à côté
   // d'elle, que nomme data-src : un script qui pousse l'état dans window.lstmWidgetStates.
+  // Un fichier qui arrive mais ne pousse rien (page d'erreur d'un portail, fichier tronqué) est
+  // un échec comme un fichier absent ; le <script> raté est retiré (le suivant réessaie).
   function loadScript(src) {
     return new Promise(function (resolve, reject) {
       var script = document.createElement("script");
+      var before = (window.lstmWidgetStates || []).length;
+      var fail = function (why) {
+        script.remove();
+        reject(new Error("état des widgets " + why + " : " + src));
+      };
       script.src = src;
-      script.onload = resolve;
-      script.onerror = function () { reject(new Error("état des widgets introuvable : " + src)); };
+      script.onload = function () {
+        var pushed = (window.lstmWidgetStates || []).slice(before);
+        if (pushed.length) resolve(pushed);
+        else fail("illisible");
+      };
+      script.onerror = function () { fail("introuvable"); };
       document.head.appendChild(script);
     });
   }
@@ -59,9 +77,7 @@
       for (var i = 0; i < scripts.length; i++) {
         var src = scripts[i].getAttribute("data-src");
         if (!src) { addStates(models, scripts[i].textContent); continue; }
-        var before = (window.lstmWidgetStates || []).length;
-        await loadScript(src);
-        (window.lstmWidgetStates || []).slice(before).forEach(function (block) { addStates(models, block); });
+        (await loadScript(src)).forEach(function (block) { addStates(models, block); });
       }
       return models;
     })();
@@ -104,12 +120,19 @@
     document.head.appendChild(style);
   }
 
-  function kernelNotice(el) {
-    el.className += " lstm-widget-kernel";
+  // Ce que le widget dit à la place de lui-même : un paragraphe, lu par un lecteur d'écran
+  // quand il apparaît (role="status", sans interrompre), en typographie française.
+  function notice(el, kind, text) {
+    el.className += " lstm-widget-notice lstm-widget-" + kind;
     var p = document.createElement("p");
-    p.textContent = "Ce widget a besoin d'un noyau Python : ouvrez ce cahier dans Binder ou Colab " +
-      "(menu « Lancer » en forme de fusée, en haut de la page).";
+    p.setAttribute("role", "status");
+    p.textContent = text;
     el.appendChild(p);
+  }
+
+  function kernelNotice(el) {
+    notice(el, "kernel", "Ce widget a besoin d\u2019un noyau Python\u00a0: ouvrez ce cahier dans Binder ou Colab " +
+      "(menu «\u00a0Lancer\u00a0» en forme de fusée, en haut de la page).");
   }
 
   // --- Widgets ipywidgets qui ne font qu'afficher : redessinés sans noyau ---------------------
@@ -168,14 +191,23 @@
     var el = target.el;
     target.promise = (async function () {
       var models;
+      // Le temps que l'état arrive (réseau lent) : une ligne plutôt qu'une place vide.
+      var loading = document.createElement("p");
+      loading.className = "lstm-widget-loading";
+      loading.textContent = "Chargement du widget\u2026";
+      el.appendChild(loading);
       try {
         models = await readStates();
       } catch (error) {
+        loading.remove();
         el.setAttribute("data-widget", "error");
-        el.textContent = "Ce widget n'a pas pu s'afficher : son état n'a pas pu être chargé (rechargez la page).";
+        notice(el, "error", "Ce widget n\u2019a pas pu s\u2019afficher\u00a0: son état (le fichier " +
+          stateFileName() + ", à côté de la page) n\u2019a pas pu être chargé. Rechargez la page\u00a0; " +
+          "si vous lisez une copie du site, vérifiez qu\u2019elle contient ce fichier.");
         console.error("Widget " + target.id + " :", error);
         return;
       }
+      loading.remove();
       var entry = models[target.id];
       if (!entry || entry.model_module !== "anywidget" || typeof entry.state._esm !== "string") {
         var view = entry ? staticView(models, target.id, 0) : { element: null, controls: 1 };
@@ -196,7 +228,8 @@
         el.setAttribute("data-widget", "rendered");
       } catch (error) {
         el.setAttribute("data-widget", "error");
-        el.textContent = "Ce widget n'a pas pu s'afficher.";
+        el.replaceChildren();
+        notice(el, "error", "Ce widget n\u2019a pas pu s\u2019afficher (l\u2019erreur est écrite dans la console du navigateur).");
         console.error("Widget " + target.id + " :", error);
       } finally {
         URL.revokeObjectURL(url);

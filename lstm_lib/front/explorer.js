@@ -135,6 +135,23 @@ function svg(tag, attributes = {}, ...children) {
   return h(`svg:${tag}`, attributes, ...children);
 }
 
+// Les libellés des widgets écrivent les indices comme TeX (« b_f », « ∂h_{T−k} ») : à l'écran
+// ils deviennent des <sub> ; dans un nom accessible (aria-label), le texte sans « _ » ni accolades.
+const SUBSCRIPT = /_(?:\{([^}]*)\}|([^\s{}]))/g;
+function rich(text) {
+  const parts = [];
+  let last = 0;
+  for (const m of String(text).matchAll(SUBSCRIPT)) {
+    parts.push(text.slice(last, m.index), h("sub", {}, m[1] ?? m[2]));
+    last = m.index + m[0].length;
+  }
+  parts.push(String(text).slice(last));
+  return parts.filter((p) => p !== "");
+}
+function plain(text) {
+  return String(text).replace(SUBSCRIPT, (_, braced, single) => braced ?? single);
+}
+
 /** Un nombre affiché : la valeur exacte en data-value, le texte à la française (relus par les tests). */
 function number(name, value, digits, { index, style } = {}) {
   return h(
@@ -187,7 +204,7 @@ function slider(spec, value, onInput, { labelledBy, label } = {}) {
     onInput(spec.name, Number(input.value));
   });
   sync();
-  const labelEl = labelledBy ? null : h("label", { for: id, class: "lstm-x-label" }, label ?? spec.label);
+  const labelEl = labelledBy ? null : h("label", { for: id, class: "lstm-x-label" }, rich(label ?? spec.label));
   return { element: h("div", { class: "lstm-x-slider" }, labelEl, input, readout), input };
 }
 
@@ -209,27 +226,40 @@ function superscript(n) {
   return String(n).split("").map((c) => map[c]).join("");
 }
 
+// Largeur d'un texte du graphique, estimée avant qu'il soit dans la page (le SVG est construit
+// hors du document, getComputedTextLength n'y répond pas) : 0,58 em par caractère, 0,38 em pour
+// un exposant — un peu plus que la police sans empattement du thème, pour ne jamais chevaucher.
+// tests/browser/test_widgets.py vérifie dans Chromium qu'aucun texte n'en chevauche un autre.
+const SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹⁻";
+function textWidth(text, size) {
+  return [...text].reduce((w, c) => w + (SUPERSCRIPTS.includes(c) ? 0.38 : 0.58) * size, 0);
+}
+
+/** Un titre trop long pour sa place, coupé en deux lignes à l'espace la plus proche du milieu. */
+function splitTitle(text, room, size) {
+  if (textWidth(text, size) <= room) return [text];
+  const spaces = [...text.matchAll(/ /g)].map((m) => m.index);
+  if (!spaces.length) return [text];
+  const middle = text.length / 2;
+  const at = spaces.reduce((best, i) => (Math.abs(i - middle) < Math.abs(best - middle) ? i : best));
+  return [text.slice(0, at), text.slice(at + 1)];
+}
+
+const TICK_SIZE = 12; // px, comme .lstm-x-chart dans explorer.css
+const TITLE_SIZE = 13; // px, comme .lstm-x-axis-title
+const TITLE_LINE = 16; // px entre deux lignes d'un titre d'axe
+
 /** Le cadre commun : axes, graduations à la française, titres d'axes. Rend {svg, x, y, plot}. */
 function frame(requested, { xLow, xHigh, yLow, yHigh, xLabel, yLabel, yLog, xTicks }) {
   // Un conteneur encore sans largeur (monté avant d'être affiché) : une largeur de téléphone.
   const width = Math.max(280, Math.round(requested || 0));
   const small = width < 480;
-  const margin = { left: small ? 46 : 58, right: 12, top: 10, bottom: small ? 40 : 44 };
-  const height = Math.round(Math.min(340, Math.max(220, width * 0.5)));
-  const plotW = width - margin.left - margin.right;
-  const plotH = height - margin.top - margin.bottom;
+  const height = Math.round(Math.min(340, Math.max(small ? 240 : 220, width * 0.5)));
+  const top = 10;
+  const bottom = small ? 40 : 44;
   const ty = (v) => (yLog ? Math.log10(v) : v);
   const yl = ty(yLow);
   const yh = ty(yHigh);
-  const x = (v) => margin.left + ((v - xLow) / (xHigh - xLow || 1)) * plotW;
-  const y = (v) => margin.top + (1 - (ty(v) - yl) / (yh - yl || 1)) * plotH;
-  const root = svg("svg", { width, height, viewBox: `0 0 ${width} ${height}`, class: "lstm-x-chart" });
-  const axes = svg("g", { class: "lstm-x-axes", "aria-hidden": "true" });
-  const xt = xTicks ?? niceTicks(xLow, xHigh, small ? 4 : 6);
-  for (const t of xt.ticks) {
-    axes.append(svg("line", { x1: x(t), x2: x(t), y1: margin.top, y2: margin.top + plotH, class: "lstm-x-grid" }));
-    axes.append(svg("text", { x: x(t), y: margin.top + plotH + 16, "text-anchor": "middle" }, xt.labels ? xt.labels(t) : formatFr(t, xt.digits)));
-  }
   let yTicks;
   if (yLog) {
     const ticks = [];
@@ -242,15 +272,35 @@ function frame(requested, { xLow, xHigh, yLow, yHigh, xLabel, yLabel, yLog, xTic
     const yt = niceTicks(yLow, yHigh, 5);
     yTicks = yt.ticks.map((t) => [t, formatFr(t, yt.digits)]);
   }
+  // La marge de gauche se fait à ce qu'elle porte : le titre de l'axe (une ou deux lignes) puis
+  // la plus large des graduations ; un titre plus long que l'axe passe sur deux lignes.
+  const titleLines = yLabel ? splitTitle(yLabel, height - top - bottom - 8, TITLE_SIZE) : [];
+  const tickWidth = Math.max(0, ...yTicks.map(([, text]) => textWidth(text, TICK_SIZE)));
+  const left = Math.ceil(Math.max(small ? 46 : 58, 6 + TITLE_LINE * titleLines.length + tickWidth + 8));
+  const margin = { left, right: 12, top, bottom };
+  const plotW = width - margin.left - margin.right;
+  const plotH = height - margin.top - margin.bottom;
+  const x = (v) => margin.left + ((v - xLow) / (xHigh - xLow || 1)) * plotW;
+  const y = (v) => margin.top + (1 - (ty(v) - yl) / (yh - yl || 1)) * plotH;
+  const root = svg("svg", { width, height, viewBox: `0 0 ${width} ${height}`, class: "lstm-x-chart" });
+  const axes = svg("g", { class: "lstm-x-axes", "aria-hidden": "true" });
+  const xt = xTicks ?? niceTicks(xLow, xHigh, small ? 4 : 6);
+  for (const t of xt.ticks) {
+    axes.append(svg("line", { x1: x(t), x2: x(t), y1: margin.top, y2: margin.top + plotH, class: "lstm-x-grid" }));
+    axes.append(svg("text", { x: x(t), y: margin.top + plotH + 16, "text-anchor": "middle", class: "lstm-x-tick" }, xt.labels ? xt.labels(t) : formatFr(t, xt.digits)));
+  }
   for (const [value, text] of yTicks) {
     axes.append(svg("line", { x1: margin.left, x2: margin.left + plotW, y1: y(value), y2: y(value), class: "lstm-x-grid" }));
-    axes.append(svg("text", { x: margin.left - 6, y: y(value) + 4, "text-anchor": "end" }, text));
+    axes.append(svg("text", { x: margin.left - 6, y: y(value) + 4, "text-anchor": "end", class: "lstm-x-tick lstm-x-ytick" }, text));
   }
   axes.append(svg("rect", { x: margin.left, y: margin.top, width: plotW, height: plotH, class: "lstm-x-box" }));
   axes.append(svg("text", { x: margin.left + plotW / 2, y: height - 6, "text-anchor": "middle", class: "lstm-x-axis-title" }, xLabel));
-  axes.append(
-    svg("text", { x: 12, y: margin.top + plotH / 2, "text-anchor": "middle", transform: `rotate(-90 12 ${margin.top + plotH / 2})`, class: "lstm-x-axis-title" }, yLabel),
-  );
+  titleLines.forEach((line, k) => {
+    // Tourné d'un quart de tour : la première ligne à gauche, comme dans matplotlib.
+    const at = 17 + TITLE_LINE * k;
+    const middle = margin.top + plotH / 2;
+    axes.append(svg("text", { x: at, y: middle, "text-anchor": "middle", transform: `rotate(-90 ${at} ${middle})`, class: "lstm-x-axis-title lstm-x-ytitle" }, line));
+  });
   root.append(axes);
   const plot = svg("g", { class: "lstm-x-plot" });
   root.append(plot);
@@ -321,7 +371,7 @@ function legend(items) {
     "ul",
     { class: "lstm-x-legend" },
     items.map((item) =>
-      h("li", {}, h("span", { class: `lstm-x-swatch${item.dash ? " lstm-x-swatch-dash" : ""}`, style: `--swatch:${item.color}`, "aria-hidden": "true" }), item.label),
+      h("li", {}, h("span", { class: `lstm-x-swatch${item.dash ? " lstm-x-swatch-dash" : ""}`, style: `--swatch:${item.color}`, "aria-hidden": "true" }), rich(item.label)),
     ),
   );
 }
@@ -507,8 +557,8 @@ VIEWS.grid = function gridView(root, config, values, changed) {
         yLabel: config.y_label,
         yLog: config.y_scale === "log",
       });
-      const at = config.axes.map((a) => `${a.label} = ${sliderValueText(a, values[a.name])}`).join(", ");
-      figure.update(chart, `${config.figure_alt ?? "Courbes"} pour ${at}.`);
+      const at = config.axes.map((a) => `${plain(a.label)} = ${sliderValueText(a, values[a.name])}`).join(", ");
+      figure.update(chart, `${plain(config.figure_alt ?? "Courbes")} pour ${at}.`);
     }
   };
 };
@@ -520,8 +570,8 @@ function render({ model, el }) {
   const config = { ...model.get("config"), kind };
   const values = structuredClone(model.get("values"));
   const view = VIEWS[kind];
-  const root = h("section", { class: "lstm-x", "data-kind": kind, "aria-label": config.title });
-  root.append(h("p", { class: "lstm-x-title" }, h("strong", {}, config.title), config.subtitle ? ` — ${config.subtitle}` : ""));
+  const root = h("section", { class: "lstm-x", "data-kind": kind, "aria-label": plain(config.title) });
+  root.append(h("p", { class: "lstm-x-title" }, h("strong", {}, rich(config.title)), config.subtitle ? ` — ${config.subtitle}` : ""));
   if (!view) {
     root.append(h("p", {}, `Widget inconnu : « ${kind} ».`));
     el.append(root);

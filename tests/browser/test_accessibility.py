@@ -84,6 +84,40 @@ OVERFLOW = """() => {
   return { width, pageWidth: document.documentElement.scrollWidth, problems: problems.slice(0, 20), count: problems.length, images };
 }"""
 
+# Ce qui défile de côté sur un téléphone : de combien, et si le bord à faire défiler s'estompe
+# (_static/lstm-site.css, 5) au début, puis plus au bout (le masque change avec le défilement).
+SCROLL_HINTS = """async () => {
+  const frame = () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+  const scrollers = [...document.querySelectorAll('main *')].filter((e) => {
+    const s = getComputedStyle(e);
+    return ['auto', 'scroll'].includes(s.overflowX) && e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1
+      && e.closest('details:not([open])') === null;
+  });
+  const found = [];
+  for (const e of scrollers) {
+    const label = e.tagName.toLowerCase() + (typeof e.className === 'string' && e.className.trim() ? '.' + e.className.trim().split(/\\s+/)[0] : '');
+    const item = { label, overflow: e.scrollWidth - e.clientWidth, text: (e.textContent || '').trim().slice(0, 50) };
+    // Une formule : ce qui déborde doit être son dessin, pas son MathML caché.
+    const svg = e.tagName.toLowerCase() === 'mjx-container' ? e.querySelector(':scope > svg') : null;
+    item.drawnWider = svg ? svg.getBoundingClientRect().width > e.clientWidth + 1 : true;
+    e.scrollLeft = 0;
+    await frame();
+    item.start = getComputedStyle(e).maskImage;
+    e.scrollLeft = e.scrollWidth;
+    await frame();
+    item.end = getComputedStyle(e).maskImage;
+    e.scrollLeft = 0;
+    found.push(item);
+  }
+  return found;
+}"""
+
+DUPLICATE_IDS = """() => {
+  const count = {};
+  for (const el of document.querySelectorAll('[id]')) count[el.id] = (count[el.id] || 0) + 1;
+  return Object.entries(count).filter(([, n]) => n > 1).map(([id, n]) => `${id} (${n} fois)`);
+}"""
+
 CODE_WIDTH = """() => [...document.querySelectorAll('main div.highlight pre, main .cell_output pre')]
   .filter((pre) => pre.scrollWidth > pre.clientWidth + 1)
   .map((pre) => `${pre.scrollWidth} px pour ${pre.clientWidth} : ${pre.textContent.split('\\n').sort((a, b) => b.length - a.length)[0].slice(0, 90)}`)"""
@@ -107,7 +141,7 @@ def audit(built_html):
     if not AXE.is_file():
         pytest.fail(f"axe-core manque ({AXE.relative_to(ROOT)}) : lancez « python tools/site_assets.py » (npm ci).")
     axe_source = AXE.read_text(encoding="utf-8")
-    found = {"axe": {}, "themes": {}, "texts": {}, "code": {}, "phone": {}, "external": []}
+    found = {"axe": {}, "themes": {}, "texts": {}, "code": {}, "phone": {}, "scroll": {}, "ids": {}, "external": []}
     with SiteServer(built_html) as server, chromium() as browser:
         for mode in THEME_MODES:
             context = new_context(browser, server.origin, mode=mode)
@@ -119,6 +153,7 @@ def audit(built_html):
                 if mode == "light":
                     found["texts"][page_path] = page.evaluate(UI_TEXTS)
                     found["code"][page_path] = page.evaluate(CODE_WIDTH)
+                    found["ids"][page_path] = page.evaluate(DUPLICATE_IDS)
                 page.close()
             found["external"] += context.external
             context.close()
@@ -126,6 +161,7 @@ def audit(built_html):
         for page_path in _pages():
             page, _ = load(context, server, page_path)
             found["phone"][page_path] = page.evaluate(OVERFLOW)
+            found["scroll"][page_path] = page.evaluate(SCROLL_HINTS)
             page.close()
         found["external"] += context.external
         context.close()
@@ -179,6 +215,35 @@ def test_nothing_in_main_overflows_a_phone_screen(audit):
             problems[page] = items
     assert all(seen["width"] == 390 for seen in audit["phone"].values())
     assert not problems, "sur un téléphone (390 × 844) :\n" + _report(problems)
+
+
+def test_what_scrolls_sideways_on_a_phone_says_so(audit):
+    """Un conteneur qui défile de côté a un bord estompé du côté où il reste à voir, et il défile
+    pour de vrai : une formule défile parce que son dessin est trop large, pas parce que le MathML
+    caché des lecteurs d'écran l'élargit (il faisait défiler de 3 px des formules de 15 px)."""
+    problems, count = {}, 0
+    for page, scrollers in audit["scroll"].items():
+        items = []
+        for s in scrollers:
+            count += 1
+            if not s["drawnWider"]:
+                items.append(f"{s['label']} défile de {s['overflow']} px pour son MathML caché : {s['text']}")
+            elif "gradient" not in s["start"] or s["start"] == s["end"]:
+                items.append(f"{s['label']} défile de {s['overflow']} px sans le montrer "
+                             f"(masque au début : {s['start'][:40]} ; au bout : {s['end'][:40]}) : {s['text']}")
+        if items:
+            problems[page] = items
+    print(f"{count} conteneurs qui défilent de côté sur {len(audit['scroll'])} pages (téléphone)")
+    assert count > 0
+    assert not problems, "sur un téléphone (390 × 844) :\n" + _report(problems)
+
+
+def test_no_id_appears_twice_in_a_page(audit):
+    """WCAG 2.1, critère 4.1.1 : un identifiant par élément (tools/site_a11y.py, 4.)."""
+    problems = {page: ids for page, ids in audit["ids"].items() if ids}
+    print(f"{len(audit['ids'])} pages relues")
+    assert len(audit["ids"]) > 20
+    assert not problems, "identifiants en double :\n" + _report(problems)
 
 
 def test_no_code_line_is_wider_than_the_column_on_a_desktop(audit):

@@ -67,6 +67,19 @@ READ_WIDGET = """(root) => {
       name: e.dataset.series, index: Number(e.dataset.index), height: Number(e.getAttribute('height')) })),
     texts: [...root.querySelectorAll('[data-text]')].map((e) => ({ name: e.dataset.text, text: e.textContent })),
     figure: root.querySelector('.lstm-x-figure') ? root.querySelector('.lstm-x-figure').getAttribute('aria-label') : null,
+    // Les textes des axes (graduations, titres) : chacun dans son graphique, sans en chevaucher un autre.
+    chartText: [...root.querySelectorAll('svg.lstm-x-chart')].flatMap((chart) => {
+      const box = chart.getBoundingClientRect();
+      const texts = [...chart.querySelectorAll('.lstm-x-axes text')].map((t) => ({ text: t.textContent, r: t.getBoundingClientRect() }));
+      const problems = texts.filter(({ r }) => r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1)
+        .map(({ text }) => `« ${text} » sort du graphique`);
+      texts.forEach((a, i) => texts.slice(i + 1).forEach((b) => {
+        const w = Math.min(a.r.right, b.r.right) - Math.max(a.r.left, b.r.left);
+        const h = Math.min(a.r.bottom, b.r.bottom) - Math.max(a.r.top, b.r.top);
+        if (w > 1 && h > 1) problems.push(`« ${a.text} » chevauche « ${b.text} »`);
+      }));
+      return problems;
+    }),
   };
 }"""
 
@@ -170,6 +183,7 @@ def check_widget(page, root, widget: Explorer, moment: str) -> list[str]:
         problems.append(f"{where} : non affichés : {missing}")
     if seen["figure"] is not None and len(seen["figure"]) < 30:
         problems.append(f"{where} : figure sans description ({seen['figure']!r})")
+    problems += [f"{where} : {p}" for p in seen["chartText"]]
     return problems
 
 
@@ -366,36 +380,76 @@ def test_every_widget_of_lstm_lib_answers_without_a_kernel(tmp_path, browser):
 
 
 def test_a_missing_state_file_says_so_in_french(tmp_path, browser):
-    """L'état qui attend à côté de la page (tools/site_assets.py) : s'il manque, le widget le dit en
-    français au lieu de rester vide ; s'il revient, le widget suivant le charge."""
-    widgets = [cell_explorer(), memory_explorer()]
+    """L'état qui attend à côté de la page (tools/site_assets.py) : absent, ou remplacé par autre
+    chose (la page d'un portail Wi-Fi), le widget le dit en français au lieu de rester vide ou de
+    réclamer un noyau ; s'il revient, le widget suivant le charge."""
+    widgets = [cell_explorer(), memory_explorer(), cell_explorer()]
     page_path = _widget_page(tmp_path, widgets)
     html = (tmp_path / page_path).read_text(encoding="utf-8")
     state = re.search(r'<script type="application/vnd\.jupyter\.widget-state\+json">(.*?)</script>', html, re.S)
-    html = html.replace(state.group(0), f'<script data-src="index{site_assets.WIDGET_STATE_SUFFIX}?v=1" '
+    state_file = tmp_path / f"index{site_assets.WIDGET_STATE_SUFFIX}"
+    html = html.replace(state.group(0), f'<script data-src="{state_file.name}?v=1" '
                                         f'type="{site_assets.WIDGET_STATE_TYPE}"></script>')
-    at = html.index('<div class="cell_output">', html.index('<div class="cell_output">') + 1)
-    # Le second widget loin du premier : il ne sera monté qu'à l'approche du lecteur.
-    (tmp_path / page_path).write_text(html[:at] + '<div style="height: 5000px"></div>' + html[at:], encoding="utf-8")
+    # Chaque widget loin du précédent : il ne sera monté qu'à l'approche du lecteur.
+    parts = html.split('<div class="cell_output">')
+    assert len(parts) == 4, len(parts)
+    spacer = '<div style="height: 5000px"></div><div class="cell_output">'
+    (tmp_path / page_path).write_text(parts[0] + '<div class="cell_output">' + parts[1] + spacer + parts[2]
+                                      + spacer + parts[3], encoding="utf-8")
     with SiteServer(tmp_path) as server:
         context = new_context(browser, server.origin)
         try:
             page = context.new_page()
             page.goto(server.url(page_path), wait_until="load")
-            first = page.locator(".lstm-widget").first
-            first.evaluate("(el) => el.scrollIntoView()")
-            page.wait_for_selector('.lstm-widget[data-widget="error"]', timeout=20_000)
-            text = first.inner_text()
-            print(text)
-            assert first.get_attribute("data-widget") == "error" and "n'a pas pu être chargé" in text, text
-            # Le fichier revient (réseau rétabli) : le second widget, monté ensuite, se charge.
-            (tmp_path / f"index{site_assets.WIDGET_STATE_SUFFIX}").write_text(
-                site_assets.WIDGET_STATE_PUSH % state.group(1), encoding="utf-8")
-            second = page.locator(".lstm-widget").nth(1)
-            assert second.get_attribute("data-widget") is None, "le second widget était déjà monté"
-            second.evaluate("(el) => el.scrollIntoView()")
+            views = page.locator(".lstm-widget")
+            for k, what in enumerate(["absent", "une page HTML à sa place"]):
+                if k == 1:
+                    state_file.write_text("<!doctype html><title>Portail</title><p>Connectez-vous</p>", encoding="utf-8")
+                view = views.nth(k)
+                view.evaluate("(el) => el.scrollIntoView()")
+                page.wait_for_function("(el) => el.dataset.widget", arg=view.element_handle(), timeout=20_000)
+                text = view.inner_text()
+                print(f"fichier d'état {what} : {text}")
+                assert view.get_attribute("data-widget") == "error", (what, text)
+                assert "n\u2019a pas pu être chargé" in text and f"index{site_assets.WIDGET_STATE_SUFFIX}" in text, text
+                assert view.locator('[role="status"]').count() == 1, view.inner_html()
+                assert "noyau" not in text, text
+            # Un script raté ne reste pas dans la page (il n'encombre pas les essais suivants).
+            assert page.locator(f'head script[src^="{state_file.name}"]').count() == 0
+            # Le fichier revient (réseau rétabli) : le troisième widget, monté ensuite, se charge.
+            state_file.write_text(site_assets.WIDGET_STATE_PUSH % state.group(1), encoding="utf-8")
+            third = views.nth(2)
+            assert third.get_attribute("data-widget") is None, "le troisième widget était déjà monté"
+            third.evaluate("(el) => el.scrollIntoView()")
+            page.wait_for_function("(el) => el.dataset.widget", arg=third.element_handle(), timeout=20_000)
+            assert third.get_attribute("data-widget") == "rendered", third.inner_text()
+            assert third.locator(".lstm-widget-loading").count() == 0, "« Chargement… » reste affiché"
+        finally:
+            context.close()
+
+
+def test_a_widget_not_yet_mounted_says_so_on_paper(tmp_path, browser):
+    """L'impression n'attend pas qu'un widget se monte (il se monte à l'approche du lecteur) : sur
+    le papier, un widget encore loin le dit (_static/lstm-site.css) au lieu d'un blanc."""
+    widgets = [cell_explorer(), memory_explorer()]
+    page_path = _widget_page(tmp_path, widgets)
+    html = (tmp_path / page_path).read_text(encoding="utf-8")
+    at = html.index('<div class="cell_output">', html.index('<div class="cell_output">') + 1)
+    (tmp_path / page_path).write_text(
+        html[:at].replace("</head>", f"<style>{(ROOT / '_static' / 'lstm-site.css').read_text(encoding='utf-8')}</style></head>")
+        + '<div style="height: 5000px"></div>' + html[at:], encoding="utf-8")
+    with SiteServer(tmp_path) as server:
+        context = new_context(browser, server.origin)
+        try:
+            page = context.new_page()
+            page.goto(server.url(page_path), wait_until="load")
             page.wait_for_selector('.lstm-widget[data-widget="rendered"]', timeout=20_000)
-            assert second.get_attribute("data-widget") == "rendered", second.inner_text()
+            page.emulate_media(media="print")
+            notes = page.locator(".lstm-widget").evaluate_all(
+                "(els) => els.map((el) => getComputedStyle(el, '::before').content)")
+            print(notes)
+            assert notes[0] == "none", notes  # monté : il s'imprime lui-même
+            assert "Widget interactif" in notes[1] and "avant d\u2019imprimer" in notes[1], notes
         finally:
             context.close()
 
