@@ -186,6 +186,8 @@
     return result;
   }
 
+  var failures = 0; // widgets de la page dont l'état n'a pas pu être chargé
+
   function mountOne(target) {
     if (target.promise) return target.promise;
     var el = target.el;
@@ -201,9 +203,13 @@
       } catch (error) {
         loading.remove();
         el.setAttribute("data-widget", "error");
-        notice(el, "error", "Ce widget n\u2019a pas pu s\u2019afficher\u00a0: son état (le fichier " +
-          stateFileName() + ", à côté de la page) n\u2019a pas pu être chargé. Rechargez la page\u00a0; " +
-          "si vous lisez une copie du site, vérifiez qu\u2019elle contient ce fichier.");
+        // Le premier widget qui échoue dit tout ; les suivants (souvent de simples barres de
+        // progression) le disent en une ligne, sans répéter la consigne.
+        notice(el, "error", failures++ === 0
+          ? "Ce widget n\u2019a pas pu s\u2019afficher\u00a0: son état (le fichier " + stateFileName() +
+            ", à côté de la page) n\u2019a pas pu être chargé. Rechargez la page\u00a0; " +
+            "si vous lisez une copie du site, vérifiez qu\u2019elle contient ce fichier."
+          : "Ce widget n\u2019a pas pu s\u2019afficher non plus\u00a0: son état n\u2019a pas pu être chargé.");
         console.error("Widget " + target.id + " :", error);
         return;
       }

@@ -137,19 +137,22 @@ function svg(tag, attributes = {}, ...children) {
 
 // Les libellés des widgets écrivent les indices comme TeX (« b_f », « ∂h_{T−k} ») : à l'écran
 // ils deviennent des <sub> ; dans un nom accessible (aria-label), le texte sans « _ » ni accolades.
+// L'apostrophe droite du code Python (« d'oubli ») devient l'apostrophe typographique du texte.
 const SUBSCRIPT = /_(?:\{([^}]*)\}|([^\s{}]))/g;
-function rich(text) {
+const typographic = (text) => String(text).replace(/'/g, "\u2019");
+function rich(raw) {
+  const text = typographic(raw);
   const parts = [];
   let last = 0;
-  for (const m of String(text).matchAll(SUBSCRIPT)) {
+  for (const m of text.matchAll(SUBSCRIPT)) {
     parts.push(text.slice(last, m.index), h("sub", {}, m[1] ?? m[2]));
     last = m.index + m[0].length;
   }
-  parts.push(String(text).slice(last));
+  parts.push(text.slice(last));
   return parts.filter((p) => p !== "");
 }
 function plain(text) {
-  return String(text).replace(SUBSCRIPT, (_, braced, single) => braced ?? single);
+  return typographic(text).replace(SUBSCRIPT, (_, braced, single) => braced ?? single);
 }
 
 /** Un nombre affiché : la valeur exacte en data-value, le texte à la française (relus par les tests). */

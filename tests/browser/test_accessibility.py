@@ -112,6 +112,14 @@ SCROLL_HINTS = """async () => {
   return found;
 }"""
 
+# Une formule en bloc plus large que la colonne d'un écran de bureau : sa fin ne se voit pas.
+WIDE_FORMULAS = """() => [...document.querySelectorAll('main mjx-container[display="true"]')]
+  .filter((e) => !e.closest('details:not([open])'))
+  .map((e) => [Math.round(e.querySelector(':scope > svg').getBoundingClientRect().width), e.clientWidth,
+               (e.querySelector('mjx-assistive-mml') || e).textContent.slice(0, 60)])
+  .filter(([drawn, column]) => drawn > column + 1)
+  .map(([drawn, column, text]) => `${drawn} px pour ${column} : ${text}`)"""
+
 DUPLICATE_IDS = """() => {
   const count = {};
   for (const el of document.querySelectorAll('[id]')) count[el.id] = (count[el.id] || 0) + 1;
@@ -141,7 +149,7 @@ def audit(built_html):
     if not AXE.is_file():
         pytest.fail(f"axe-core manque ({AXE.relative_to(ROOT)}) : lancez « python tools/site_assets.py » (npm ci).")
     axe_source = AXE.read_text(encoding="utf-8")
-    found = {"axe": {}, "themes": {}, "texts": {}, "code": {}, "phone": {}, "scroll": {}, "ids": {}, "external": []}
+    found = {"axe": {}, "themes": {}, "texts": {}, "code": {}, "phone": {}, "scroll": {}, "ids": {}, "formulas": {}, "external": []}
     with SiteServer(built_html) as server, chromium() as browser:
         for mode in THEME_MODES:
             context = new_context(browser, server.origin, mode=mode)
@@ -154,6 +162,7 @@ def audit(built_html):
                     found["texts"][page_path] = page.evaluate(UI_TEXTS)
                     found["code"][page_path] = page.evaluate(CODE_WIDTH)
                     found["ids"][page_path] = page.evaluate(DUPLICATE_IDS)
+                    found["formulas"][page_path] = page.evaluate(WIDE_FORMULAS)
                 page.close()
             found["external"] += context.external
             context.close()
@@ -244,6 +253,12 @@ def test_no_id_appears_twice_in_a_page(audit):
     print(f"{len(audit['ids'])} pages relues")
     assert len(audit["ids"]) > 20
     assert not problems, "identifiants en double :\n" + _report(problems)
+
+
+def test_no_display_formula_is_wider_than_the_column_on_a_desktop(audit):
+    problems = {page: items for page, items in audit["formulas"].items() if items}
+    assert len(audit["formulas"]) > 20
+    assert not problems, "formules plus larges que la colonne (1280 px) :\n" + _report(problems)
 
 
 def test_no_code_line_is_wider_than_the_column_on_a_desktop(audit):
