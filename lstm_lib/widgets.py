@@ -21,7 +21,7 @@ la page ne calcule rien.
 **Comment ils marchent, et pourquoi ainsi.** Chaque widget est un ``anywidget.AnyWidget``
 dont le front-end est un seul module JavaScript, ``lstm_lib/front/explorer.js`` : dans
 Jupyter, Colab et Binder, anywidget le charge ; sur le site, le build enregistre l'état du
-widget dans la page et ``tools/widgets-loader.js`` (6 Ko) y charge le même module, sans
+widget à côté de la page et ``tools/widgets-loader.js`` (14 Ko) y charge le même module, sans
 noyau, sans Binder, sans requête à un tiers. Une seule définition par widget. Trois
 solutions ont été mesurées (``benchmarks/bench_site.py``, chapitre 2, Chromium, machine à
 2 cœurs partagés) :

@@ -285,7 +285,7 @@ def test_widget_state_moves_beside_its_page_and_reads_back(tmp_path):
     source = kept[1].attributes["data-src"]
     assert re.fullmatch(r"01_x\.widget-state\.js\?v=[0-9a-f]{12}", source), source
     written = (tmp_path / "chapters" / "01_x.widget-state.js").read_text(encoding="utf-8")
-    assert written.startswith("(window.lstmWidgetStates = window.lstmWidgetStates || []).push(")
+    assert written.startswith(site_assets.WIDGET_STATE_PUSH.split("%s")[0])
     page = tmp_path / "chapters" / "01_x.html"
     page.write_text(f'<head><script data-src="{source}" type="{site_assets.WIDGET_STATE_TYPE}"></script></head>',
                     encoding="utf-8")

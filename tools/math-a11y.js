@@ -4,7 +4,7 @@
 // (ce que l'on voit, aria-hidden) et, pour les lecteurs d'écran, le même contenu en MathML,
 // caché (mjx-assistive-mml, comme le fait MathJax). Ce MathML arrive dans un <template> : le
 // navigateur le lit sans le mettre en page. Mis en page d'un coup, il coûtait au chapitre 1
-// (232 formules, 2 176 éléments MathML) la moitié de la mise en page du chargement, une tâche
+// (232 formules, 1 944 éléments MathML) la moitié de la mise en page du chargement, une tâche
 // qui figeait un téléphone (Lighthouse, profil mobile : 110 à 220 ms de blocage ; 40 à 50 ms
 // ainsi, voir benchmarks/bench_site.py). Ici, dès la page lue, chaque template est remplacé par
 // son contenu, douze formules à la fois, quand le navigateur est libre : tout le MathML est là

@@ -57,8 +57,6 @@ function measureAccentedLetters(adaptor, font) {
   };
 }
 
-// textmacros : le texte d'un \text{…} ou \texttt{…} est lu comme en LaTeX (« d\_output » s'écrit
-// « d_output » ; sans elle, la barre oblique restait à l'écran).
 const path = require("path");
 
 const root = path.join(__dirname, "..", "node_modules", "mathjax", "es5");
@@ -71,6 +69,8 @@ process.stdin.on("end", () => {
     loader: {
       paths: { mathjax: root },
       require: require,
+      // textmacros : le texte d'un \text{…} ou \texttt{…} est lu comme en LaTeX (« d\_output »
+      // s'écrit « d_output » ; sans elle, la barre oblique restait à l'écran).
       load: ["adaptors/liteDOM", "input/tex", "output/svg", "a11y/assistive-mml", "[tex]/textmacros"],
     },
     tex: { packages: { "[+]": ["ams", "textmacros"] } },

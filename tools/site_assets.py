@@ -261,14 +261,15 @@ def _defer_scripts(app, pagename, templatename, context, doctree) -> None:
 # « application/vnd.jupyter.widget-state+json ») : au chapitre 1, 369 Ko, que le téléphone
 # devait recevoir et lire avant la première ligne du texte. Il part dans un fichier à côté de
 # la page (« 01_pourquoi_lstm.widget-state.js ») que tools/widgets-loader.js ne charge qu'à
-# l'approche du premier widget ou, une fois la page chargée, quand le navigateur est au repos ; la page
+# l'approche du premier widget ou, la page chargée, quand le navigateur est au repos ; la page
 # garde un script vide qui nomme ce fichier (data-src, avec l'empreinte de son contenu : un
 # navigateur ne garde pas l'état d'un build précédent). Un script plutôt qu'un fichier JSON lu
 # par fetch() : le site s'ouvre aussi depuis le disque (file://), où fetch() est refusé.
 WIDGET_STATE_TYPE = "application/vnd.jupyter.widget-state+json"
 WIDGET_STATE_SUFFIX = ".widget-state.js"
 WIDGET_STATE_PUSH = "(window.lstmWidgetStates = window.lstmWidgetStates || []).push(%s);\n"
-_WIDGET_STATE_FILE = re.compile(r"^\(window\.lstmWidgetStates = window\.lstmWidgetStates \|\| \[\]\)\.push\((.*)\);\s*$", re.S)
+_WIDGET_STATE_FILE = re.compile(  # la forme de WIDGET_STATE_PUSH, l'état en groupe 1
+    "^" + re.escape(WIDGET_STATE_PUSH.strip()).replace(re.escape("%s"), "(.*)") + r"\s*$", re.S)
 _STATE_SCRIPT = re.compile(
     r'<script(?=[^>]*\stype="application/vnd\.jupyter\.widget-state\+json")([^>]*)>(.*?)</script>', re.S)
 _DATA_SRC = re.compile(r'\sdata-src="([^"]*)"')
